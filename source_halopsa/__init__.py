@@ -1,0 +1,3 @@
+from source_halopsa.source import SourceHalopsa
+
+__all__ = ["SourceHalopsa"]

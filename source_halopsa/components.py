@@ -1,0 +1,220 @@
+"""The parts of the HaloPSA source that the manifest cannot say, ordered by CDK role."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping, MutableMapping
+from dataclasses import InitVar, dataclass
+from typing import Any
+
+import orjson
+import requests
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.sources.declarative.auth.declarative_authenticator import DeclarativeAuthenticator
+from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordExtractor
+from airbyte_cdk.sources.declarative.requesters.paginators.strategies.pagination_strategy import (
+    PaginationStrategy,
+)
+from airbyte_cdk.sources.declarative.transformations.config_transformations.config_transformation import (
+    ConfigTransformation,
+)
+from airbyte_cdk.sources.declarative.transformations.transformation import RecordTransformation
+from airbyte_cdk.sources.declarative.validators.validation_strategy import ValidationStrategy
+from airbyte_cdk.sources.streams.http.error_handlers.backoff_strategy import BackoffStrategy
+from airbyte_cdk.sources.types import Config, Record, StreamSlice, StreamState
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+from source_halopsa.auth import rate_limit_wait_seconds, token_source_for
+from source_halopsa.config import ConfigError, check_url, normalize_config, parse_start_date
+from source_halopsa.records import normalize_record, page_rows
+
+logger = logging.getLogger("airbyte")
+
+# --- Config -------------------------------------------------------------------------------------------
+
+
+class HaloConfigNormalization(ConfigTransformation):
+    """Trims pasted values and reduces the instance URL to its root (`/api`, `/auth` suffixes go)."""
+
+    def transform(self, config: MutableMapping[str, Any]) -> None:
+        normalize_config(config)
+
+
+@dataclass
+class HaloUrlValidation(ValidationStrategy):
+    """Rejects URLs without a scheme, or with http on a host other than loopback, in one line."""
+
+    field_name: str = "instance_url"
+
+    def validate(self, value: Any) -> None:
+        try:
+            check_url(self.field_name, value)
+        except ConfigError as error:
+            raise AirbyteTracedException(message=str(error), failure_type=FailureType.config_error) from None
+
+
+class HaloStartDateValidation(ValidationStrategy):
+    """Rejects a start date that is not ISO 8601 before any request is made."""
+
+    def validate(self, value: Any) -> None:
+        if value is None:
+            return
+        try:
+            if not isinstance(value, str):
+                raise ConfigError("Start date must be text such as 2024-01-01T00:00:00Z.")
+            parse_start_date(value)
+        except ConfigError as error:
+            raise AirbyteTracedException(message=str(error), failure_type=FailureType.config_error) from None
+
+
+# --- Authentication -----------------------------------------------------------------------------------
+
+
+@dataclass
+class HaloAuthenticator(DeclarativeAuthenticator):
+    """Bearer token from the process-wide token source shared by every stream (see auth.py).
+
+    `refresh_and_set_access_token` is what the CDK's REFRESH_TOKEN_THEN_RETRY action calls on a 401.
+    """
+
+    config: Config
+    parameters: InitVar[Mapping[str, Any]]
+
+    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
+        self._source = token_source_for(self.config)
+        self._last_token: str | None = None
+
+    @property
+    def auth_header(self) -> str:
+        return "Authorization"
+
+    @property
+    def token(self) -> str:
+        self._last_token = self._source.token()
+        return f"Bearer {self._last_token}"
+
+    def refresh_and_set_access_token(self) -> None:
+        self._source.refresh(rejected_token=self._last_token)
+
+
+# --- Error handling -----------------------------------------------------------------------------------
+
+
+@dataclass
+class HaloBackoff(BackoffStrategy):
+    """How long to wait before a retry: a slice of the rolling window after a 429, short otherwise.
+
+    Halo sends no Retry-After (halopsa-api.md §5) and its limit is a rolling window, so a 429 frees up
+    only as earlier requests age out: retrying every few seconds would burn the retries in a minute.
+    """
+
+    config: Config
+    parameters: InitVar[Mapping[str, Any]] = None
+
+    def backoff_time(
+        self, response_or_exception: requests.Response | requests.RequestException | None, attempt_count: int
+    ) -> float | None:
+        if isinstance(response_or_exception, requests.Response) and response_or_exception.status_code == 429:
+            wait = rate_limit_wait_seconds(self.config)
+            logger.info(
+                f"Halo's rate limit was reached (another integration may share it); waiting {wait:.0f} s."
+            )
+            return wait
+        return float(min(2**attempt_count, 30))
+
+
+# --- Extraction and transformation --------------------------------------------------------------------
+
+
+@dataclass
+class HaloRecordExtractor(RecordExtractor):
+    """Rows of a Halo list response, whether wrapped in an envelope or a bare JSON array.
+
+    Halo is inconsistent: `/Tickets` wraps rows in `{"record_count", "tickets": [...]}`, `/Status`
+    returns a bare array, and `/Agent` switches to `results` when paginated (halopsa-api.md §2.3).
+    """
+
+    data_key: str
+    parameters: InitVar[Mapping[str, Any]]
+
+    def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
+        yield from page_rows(orjson.loads(response.content or b"null"), self.data_key)
+
+
+@dataclass
+class HaloRecordNormalizer(RecordTransformation):
+    """Halo's quirks, once: `1900-01-01` empty dates to null, naive UTC datetimes to `…Z`, `12.0` ids to `12`."""
+
+    parameters: InitVar[Mapping[str, Any]] = None
+
+    def transform(
+        self,
+        record: dict[str, Any],
+        config: Config | None = None,
+        stream_state: StreamState | None = None,
+        stream_slice: StreamSlice | None = None,
+    ) -> None:
+        normalize_record(record)
+
+
+# --- Pagination ---------------------------------------------------------------------------------------
+
+
+class _PageNumber(int):
+    """A page number that remembers how many rows the pages before it returned."""
+
+    rows_before: int = 0
+
+    def __new__(cls, page: int, rows_before: int) -> _PageNumber:
+        number = super().__new__(cls, page)
+        number.rows_before = rows_before
+        return number
+
+
+@dataclass
+class HaloPageIncrement(PaginationStrategy):
+    """`page_no` paging that stops from `record_count` and the rows actually returned.
+
+    Halo caps pages at 100 without saying so (HaloAPI issue #90), so the rows seen so far are
+    counted, not inferred from the requested page size, and no empty page is requested after the last.
+    """
+
+    page_size: int
+    parameters: InitVar[Mapping[str, Any]] = None
+    start_from_page: int = 1
+
+    @property
+    def initial_token(self) -> Any:
+        return _PageNumber(self.start_from_page, 0)
+
+    def next_page_token(
+        self,
+        response: requests.Response,
+        last_page_size: int,
+        last_record: Record | None,
+        last_page_token_value: Any | None,
+        page_size_override: int | None = None,
+        stream_slice: StreamSlice | None = None,
+    ) -> Any | None:
+        if last_page_size == 0:
+            return None
+        page = int(last_page_token_value or self.start_from_page)
+        requested = page_size_override or self.page_size
+        rows_before = getattr(last_page_token_value, "rows_before", (page - self.start_from_page) * requested)
+        rows_seen = rows_before + last_page_size
+        total = _record_count(response)
+        if total is None:
+            return _PageNumber(page + 1, rows_seen) if last_page_size >= requested else None
+        return _PageNumber(page + 1, rows_seen) if rows_seen < total else None
+
+    def get_page_size(self) -> int | None:
+        return self.page_size
+
+
+def _record_count(response: requests.Response) -> int | None:
+    try:
+        body = orjson.loads(response.content)
+    except orjson.JSONDecodeError:
+        return None
+    count = body.get("record_count") if isinstance(body, dict) else None
+    return int(count) if isinstance(count, (int, float)) and not isinstance(count, bool) else None

@@ -1,0 +1,164 @@
+"""Connector configuration: normalise what users paste, reject what cannot work, one line per problem.
+
+Used by the manifest's `config_normalization_rules` (through components.py) and by the connection check,
+so `check` and `read` agree on what a valid config is.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from collections.abc import Mapping, MutableMapping
+from datetime import datetime, timezone
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+# Suffixes users paste from Halo's API Details page ("Resource Server" ends in /api, "Authorisation
+# Server" in /auth) or from a browser tab; the instance URL is what precedes them.
+_PASTED_SUFFIX = re.compile(r"(/(api|auth)(/.*)?|/token|/swagger(/.*)?)$", re.IGNORECASE)
+_OPTIONAL_TEXT_FIELDS = ("tenant", "authorization_server_url", "scope", "start_date")
+
+
+class ConfigError(ValueError):
+    """A config value that cannot work; the message names the field and the fix."""
+
+
+def normalize_url(raw: str) -> str:
+    """Trim whitespace and trailing slashes and lower-case the scheme and host.
+
+    >>> normalize_url("  HTTPS://Acme.HaloPSA.com/ ")
+    'https://acme.halopsa.com'
+    """
+    value = raw.strip()
+    if "://" not in value:
+        return value.rstrip("/")
+    parts = urlsplit(value)
+    path = parts.path.rstrip("/")
+    return urlunsplit((parts.scheme.lower(), parts.netloc.lower(), path, "", ""))
+
+
+def normalize_instance_url(raw: str) -> str:
+    """The instance root from whatever the user pasted.
+
+    >>> normalize_instance_url("https://acme.halopsa.com/api/")
+    'https://acme.halopsa.com'
+    >>> normalize_instance_url("https://acme.halopsa.com/auth/token")
+    'https://acme.halopsa.com'
+    """
+    url = normalize_url(raw)
+    while True:
+        stripped = _PASTED_SUFFIX.sub("", url).rstrip("/")
+        if stripped == url:
+            return url
+        url = stripped
+
+
+def normalize_config(config: MutableMapping[str, Any]) -> None:
+    """Normalise a config in place; never raises (validation reports problems separately)."""
+    if isinstance(config.get("instance_url"), str):
+        config["instance_url"] = normalize_instance_url(config["instance_url"])
+    for key in ("client_id", "client_secret"):
+        if isinstance(config.get(key), str):
+            config[key] = config[key].strip()
+    for key in _OPTIONAL_TEXT_FIELDS:
+        value = config.get(key)
+        if isinstance(value, str):
+            value = value.strip()
+            if not value:
+                config.pop(key)
+                continue
+            config[key] = value
+    if isinstance(config.get("authorization_server_url"), str):
+        auth = normalize_url(config["authorization_server_url"])
+        config["authorization_server_url"] = re.sub(r"/token$", "", auth, flags=re.IGNORECASE)
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_url(field: str, value: Any) -> None:
+    """Raise ConfigError unless value is an absolute https URL (http only on a loopback host)."""
+    title = _TITLES[field]
+    if not isinstance(value, str) or not value.strip():
+        raise ConfigError(f"{title} is empty: enter your Halo URL, e.g. https://yourcompany.halopsa.com.")
+    value = value.strip()
+    if "://" not in value:
+        raise ConfigError(f"{title} '{value}' has no scheme: write it as https://{value.lstrip('/')}.")
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(
+            f"{title} '{value}' is not a web address: use the form https://yourcompany.halopsa.com."
+        )
+    if parts.scheme == "http" and not is_loopback(parts.hostname):
+        raise ConfigError(
+            f"{title} '{value}' uses http: Halo must be reached over https (http is allowed only for "
+            "localhost); change it to https://."
+        )
+
+
+def parse_start_date(value: str) -> datetime:
+    """Parse an ISO 8601 date or datetime; naive values are UTC, as everywhere in Halo."""
+    text = value.strip()
+    if text.endswith("Z"):
+        text = text[:-1] + "+00:00"
+    try:
+        parsed = datetime.fromisoformat(text)
+    except ValueError as error:
+        raise ConfigError(
+            f"Start date '{value}' is not an ISO 8601 date: use e.g. 2024-01-01 or 2024-01-01T00:00:00Z, "
+            "or leave it empty to sync all history."
+        ) from error
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    if parsed.year < 1980:
+        raise ConfigError(f"Start date '{value}' is before 1980: use a real date or leave it empty.")
+    return parsed.astimezone(timezone.utc)
+
+
+def validate_config(config: Mapping[str, Any]) -> None:
+    """Raise ConfigError for the first problem found, in form order."""
+    check_url("instance_url", config.get("instance_url"))
+    for key in ("client_id", "client_secret"):
+        value = config.get(key)
+        if not isinstance(value, str) or not value.strip():
+            raise ConfigError(
+                f"{_TITLES[key]} is empty: copy it from Configuration > Integrations > Halo API > your "
+                "API application in Halo."
+            )
+    if config.get("authorization_server_url"):
+        check_url("authorization_server_url", config["authorization_server_url"])
+    for key in ("tenant", "scope"):
+        if key in config and not isinstance(config[key], str):
+            raise ConfigError(f"{_TITLES[key]} must be text, not {type(config[key]).__name__}.")
+    if config.get("start_date") is not None:
+        if not isinstance(config["start_date"], str):
+            raise ConfigError("Start date must be text such as 2024-01-01T00:00:00Z.")
+        parse_start_date(config["start_date"])
+    for key, low in (
+        ("lookback_window_minutes", 0),
+        ("rate_limit_requests", 1),
+        ("rate_limit_window_seconds", 1),
+    ):
+        value = config.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < low):
+            raise ConfigError(f"{_TITLES[key]} must be a whole number of at least {low}, not {value!r}.")
+
+
+_TITLES = {
+    "instance_url": "Instance URL",
+    "client_id": "Client ID",
+    "client_secret": "Client Secret",
+    "tenant": "Tenant",
+    "authorization_server_url": "Authorisation Server URL",
+    "scope": "Scope",
+    "start_date": "Start date",
+    "lookback_window_minutes": "Lookback window (minutes)",
+    "rate_limit_requests": "Rate limit: requests",
+    "rate_limit_window_seconds": "Rate limit: window (seconds)",
+}

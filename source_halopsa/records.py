@@ -1,0 +1,81 @@
+"""Halo's response shapes and record quirks, as plain functions (the components wrap them)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+# Keys Halo has been seen to wrap rows in when the documented key is absent: `/Agent` answers
+# `results` when paginated (django-psa, 2025-04); the rest are guesses for undocumented endpoints.
+_FALLBACK_KEYS = ("results", "records", "data")
+
+
+def page_rows(body: Any, data_key: str) -> list[dict[str, Any]]:
+    """The list of rows in a decoded Halo response."""
+    if isinstance(body, list):
+        rows = body
+    elif isinstance(body, dict):
+        rows = body.get(data_key)
+        if not isinstance(rows, list):
+            rows = next((body[key] for key in _FALLBACK_KEYS if isinstance(body.get(key), list)), [])
+    else:
+        rows = []
+    return [row for row in rows if isinstance(row, dict)]
+
+
+# Halo writes "no date" as 1900-01-01T00:00:00 (django-psa treats years up to 1980 as empty; we only
+# null the sentinel era so genuine old dates survive).
+_SENTINEL_YEAR_LIMIT = "1901"
+
+
+def normalize_datetime(value: str) -> str | None:
+    """`2026-02-10T09:30:00.1234567` (naive UTC) -> `2026-02-10T09:30:00.123456Z`; sentinel -> None.
+
+    Python and most warehouses keep microseconds, Halo sends up to seven fractional digits.
+    """
+    if value[:4] < _SENTINEL_YEAR_LIMIT:
+        return None
+    head, rest = value[:19], value[19:]
+    fraction = ""
+    if rest.startswith("."):
+        digits = 1
+        while digits < len(rest) and rest[digits].isdigit():
+            digits += 1
+        fraction, rest = rest[: min(digits, 7)], rest[digits:]
+    if rest in ("", "Z", "z"):
+        return f"{head}{fraction}Z"
+    if rest in ("+00:00", "+0000", "-00:00"):
+        return f"{head}{fraction}Z"
+    return value  # an explicit non-UTC offset: leave it for the destination to interpret
+
+
+def _looks_like_datetime(value: str) -> bool:
+    return (
+        len(value) >= 19
+        and value[4] == "-"
+        and value[7] == "-"
+        and value[10] == "T"
+        and value[13] == ":"
+        and value[16] == ":"
+        and value[:4].isdigit()
+    )
+
+
+def _normalize(key: str, value: Any) -> Any:
+    if isinstance(value, str):
+        return normalize_datetime(value) if _looks_like_datetime(value) else value
+    if isinstance(value, float) and (key == "id" or key.endswith("_id")) and value.is_integer():
+        return int(value)  # site client_id and user site_id come back as decimals (halopsa-api.md §6.3)
+    if isinstance(value, dict):
+        normalize_record(value)
+    elif isinstance(value, list):
+        for item in value:
+            if isinstance(item, dict):
+                normalize_record(item)
+    return value
+
+
+def normalize_record(record: dict[str, Any]) -> None:
+    """Normalise a Halo row in place, nested rows (custom fields, lines, milestones) included."""
+    for key, value in record.items():
+        if isinstance(value, (str, float, dict, list)):
+            record[key] = _normalize(key, value)
