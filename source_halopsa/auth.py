@@ -43,13 +43,15 @@ class TokenEndpoint:
 def discover_token_endpoint(config: Mapping[str, Any], session: requests.Session) -> TokenEndpoint:
     """Where to ask for a token: configured values first, then Halo's unauthenticated authinfo.
 
+    Discovery runs only when no tenant is configured: with a tenant, {instance}/auth is Halo's default.
+
     Hosted Halo publishes its auth server and tenant at {instance}/api/authinfo (HaloAPI's
     Connect-HaloAPI); on-prem instances without it use {instance}/auth/token with no tenant.
     """
     instance = config["instance_url"]
     auth_url = config.get("authorization_server_url")
     tenant = config.get("tenant")
-    if not auth_url or not tenant:
+    if not tenant:
         info = _authinfo(instance, session)
         auth_url = auth_url or _clean(info.get("auth_url"))
         tenant = tenant or _clean(info.get("tenant_id") or info.get("tenant"))

@@ -1,0 +1,152 @@
+import json
+
+import pytest
+import requests
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+from source_halopsa.components import (
+    HaloAuthenticator,
+    HaloBackoff,
+    HaloConfigNormalization,
+    HaloPageIncrement,
+    HaloRecordExtractor,
+    HaloStartDateValidation,
+    HaloUrlValidation,
+)
+
+CONFIG = {
+    "instance_url": "https://acme.halopsa.com",
+    "client_id": "cid",
+    "client_secret": "s3cret-value",
+    "tenant": "acme",
+}
+
+
+def _response(body, status=200):
+    response = requests.Response()
+    response.status_code = status
+    response._content = json.dumps(body).encode()
+    return response
+
+
+class TestHaloPageIncrement:
+    def _walk(self, strategy, pages, record_count):
+        """Feed pages of the given sizes; return the tokens the strategy asks for."""
+        token, asked = strategy.initial_token, []
+        for size in pages:
+            token = strategy.next_page_token(
+                _response({"record_count": record_count, "tickets": [{}] * size}), size, None, token
+            )
+            if token is None:
+                break
+            asked.append(int(token))
+        return asked
+
+    @pytest.mark.parametrize(
+        "pages, record_count, asked",
+        [
+            pytest.param([100, 100], 200, [2], id="test_exact_multiple_no_empty_page"),
+            pytest.param([100, 100, 17], 217, [2, 3], id="test_short_last_page"),
+            pytest.param([50, 50, 50, 50, 17], 217, [2, 3, 4, 5], id="test_silent_smaller_cap_reads_all"),
+            pytest.param([0], 0, [], id="test_empty_first_page"),
+            pytest.param([100, 0], 250, [2], id="test_empty_page_stops_even_if_count_says_more"),
+            pytest.param([17], 17, [], id="test_single_page"),
+        ],
+    )
+    def test_given_pages_when_paging_then_requests_exactly_the_needed_pages(self, pages, record_count, asked):
+        assert self._walk(HaloPageIncrement(page_size=100, parameters={}), pages, record_count) == asked
+
+    def test_given_no_record_count_when_page_full_then_next_page(self):
+        strategy = HaloPageIncrement(page_size=100, parameters={})
+        assert strategy.next_page_token(_response([{}] * 100), 100, None, strategy.initial_token) == 2
+        assert strategy.next_page_token(_response([{}] * 99), 99, None, strategy.initial_token) is None
+
+    def test_given_same_arguments_when_called_twice_then_same_token(self):
+        """One strategy serves every partition, so it must keep no state of its own."""
+        strategy = HaloPageIncrement(page_size=100, parameters={})
+        args = (_response({"record_count": 300}), 100, None, strategy.initial_token)
+        assert strategy.next_page_token(*args) == strategy.next_page_token(*args) == 2
+
+    def test_initial_token_is_page_one(self):
+        assert HaloPageIncrement(page_size=100, parameters={}).initial_token == 1
+
+
+class TestHaloRecordExtractor:
+    def test_given_envelope_when_extracting_then_rows_of_data_key(self):
+        extractor = HaloRecordExtractor(data_key="clients", parameters={})
+        assert list(extractor.extract_records(_response({"record_count": 1, "clients": [{"id": 1}]}))) == [
+            {"id": 1}
+        ]
+
+    def test_given_bare_array_when_extracting_then_rows(self):
+        extractor = HaloRecordExtractor(data_key="statuses", parameters={})
+        assert list(extractor.extract_records(_response([{"id": 1}, {"id": 2}]))) == [{"id": 1}, {"id": 2}]
+
+
+class TestHaloBackoff:
+    def test_given_429_without_retry_after_when_backing_off_then_a_fifth_of_the_window(self):
+        assert (
+            HaloBackoff(config={}, parameters={}).backoff_time(_response("Rate Limit Reached", 429), 1)
+            == 60.0
+        )
+        assert (
+            HaloBackoff(config={"rate_limit_window_seconds": 60}, parameters={}).backoff_time(
+                _response("", 429), 3
+            )
+            == 12.0
+        )
+
+    def test_given_server_error_when_backing_off_then_short_exponential_capped(self):
+        backoff = HaloBackoff(config={}, parameters={})
+        assert [backoff.backoff_time(_response("", 503), n) for n in (1, 2, 3, 6)] == [2.0, 4.0, 8.0, 30.0]
+
+
+class TestHaloConfigNormalization:
+    def test_given_pasted_resource_server_when_transforming_then_instance_root(self):
+        config = dict(CONFIG, instance_url="https://acme.halopsa.com/api/")
+        HaloConfigNormalization().transform(config)
+        assert config["instance_url"] == "https://acme.halopsa.com"
+
+
+class TestValidations:
+    def test_given_http_public_url_when_validating_then_config_error(self):
+        with pytest.raises(AirbyteTracedException) as error:
+            HaloUrlValidation().validate("http://acme.halopsa.com")
+        assert error.value.failure_type.value == "config_error"
+
+    def test_given_bad_start_date_when_validating_then_config_error(self):
+        with pytest.raises(AirbyteTracedException):
+            HaloStartDateValidation().validate("next tuesday")
+        HaloStartDateValidation().validate(None)
+
+
+class TestHaloAuthenticator:
+    def test_given_two_streams_when_authenticating_then_one_token_request(self, requests_mock):
+        token = requests_mock.post(
+            "https://acme.halopsa.com/auth/token", json={"access_token": "tok1", "expires_in": 3600}
+        )
+        first, second = (
+            HaloAuthenticator(config=CONFIG, parameters={}),
+            HaloAuthenticator(config=dict(CONFIG), parameters={}),
+        )
+        assert first.get_auth_header() == second.get_auth_header() == {"Authorization": "Bearer tok1"}
+        assert token.call_count == 1
+        assert token.last_request.qs == {"tenant": ["acme"]}
+
+    def test_given_rejected_token_when_refreshing_then_new_token_once(self, requests_mock):
+        requests_mock.post(
+            "https://acme.halopsa.com/auth/token",
+            [
+                {"json": {"access_token": "old", "expires_in": 3600}},
+                {"json": {"access_token": "new", "expires_in": 3600}},
+            ],
+        )
+        first, second = (
+            HaloAuthenticator(config=CONFIG, parameters={}),
+            HaloAuthenticator(config=CONFIG, parameters={}),
+        )
+        first.get_auth_header(), second.get_auth_header()
+        first.refresh_and_set_access_token()
+        second.refresh_and_set_access_token()  # rejected "old" too, but it was already replaced
+        assert second.get_auth_header() == {"Authorization": "Bearer new"}
+        assert requests_mock.call_count == 2

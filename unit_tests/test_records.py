@@ -1,0 +1,73 @@
+import pytest
+
+from source_halopsa.records import normalize_datetime, normalize_record, page_rows
+
+
+class TestPageRows:
+    @pytest.mark.parametrize(
+        "body, rows",
+        [
+            pytest.param({"record_count": 1, "tickets": [{"id": 1}]}, [{"id": 1}], id="test_envelope"),
+            pytest.param([{"id": 1}, {"id": 2}], [{"id": 1}, {"id": 2}], id="test_bare_array"),
+            pytest.param(
+                {"record_count": 1, "results": [{"id": 3}]}, [{"id": 3}], id="test_paginated_agent_results"
+            ),
+            pytest.param({"record_count": 0}, [], id="test_envelope_without_rows"),
+            pytest.param(None, [], id="test_empty_body"),
+            pytest.param([{"id": 1}, "junk", 3], [{"id": 1}], id="test_non_objects_dropped"),
+        ],
+    )
+    def test_given_halo_body_when_extracting_then_rows(self, body, rows):
+        assert page_rows(body, "tickets") == rows
+
+    def test_given_documented_key_and_fallback_key_when_extracting_then_documented_key_wins(self):
+        assert page_rows({"tickets": [{"id": 1}], "results": [{"id": 2}]}, "tickets") == [{"id": 1}]
+
+
+class TestNormalizeDatetime:
+    @pytest.mark.parametrize(
+        "raw, expected",
+        [
+            pytest.param("2026-02-10T09:30:00", "2026-02-10T09:30:00Z", id="test_naive_is_utc"),
+            pytest.param(
+                "2026-02-10T09:30:00.1234567", "2026-02-10T09:30:00.123456Z", id="test_seven_digits_truncated"
+            ),
+            pytest.param("2026-02-10T09:30:00.12", "2026-02-10T09:30:00.12Z", id="test_short_fraction_kept"),
+            pytest.param("2026-02-10T09:30:00Z", "2026-02-10T09:30:00Z", id="test_already_utc"),
+            pytest.param("2026-02-10T09:30:00+00:00", "2026-02-10T09:30:00Z", id="test_zero_offset"),
+            pytest.param(
+                "2026-02-10T09:30:00+02:00", "2026-02-10T09:30:00+02:00", id="test_other_offset_kept"
+            ),
+            pytest.param("1900-01-01T00:00:00", None, id="test_sentinel_is_null"),
+            pytest.param("0001-01-01T00:00:00", None, id="test_min_value_is_null"),
+        ],
+    )
+    def test_given_halo_datetime_when_normalizing_then_utc_iso(self, raw, expected):
+        assert normalize_datetime(raw) == expected
+
+
+class TestNormalizeRecord:
+    def test_given_halo_quirks_when_normalizing_then_each_is_fixed(self):
+        record = {
+            "id": 7,
+            "client_id": 12.0,
+            "amount": 12.0,
+            "site_id": 3.5,
+            "dateoccurred": "2026-01-02T03:04:05",
+            "dateclosed": "1900-01-01T00:00:00",
+            "summary": "2026-01-02T03:04:05 is when it broke",
+            "customfields": [{"id": 4.0, "value": "1900-01-01T00:00:00"}],
+            "nested": {"ticket_id": 9.0},
+        }
+        normalize_record(record)
+        assert record == {
+            "id": 7,
+            "client_id": 12,
+            "amount": 12.0,
+            "site_id": 3.5,
+            "dateoccurred": "2026-01-02T03:04:05Z",
+            "dateclosed": None,
+            "summary": "2026-01-02T03:04:05 is when it broke",
+            "customfields": [{"id": 4, "value": None}],
+            "nested": {"ticket_id": 9},
+        }
