@@ -170,6 +170,10 @@ class _PageNumber(int):
         number.rows_before = rows_before
         return number
 
+    def __getnewargs__(self) -> tuple[int, int]:
+        # The CDK deep-copies request options, page token included.
+        return int(self), self.rows_before
+
 
 @dataclass
 class HaloPageIncrement(PaginationStrategy):

@@ -150,3 +150,12 @@ class TestHaloAuthenticator:
         second.refresh_and_set_access_token()  # rejected "old" too, but it was already replaced
         assert second.get_auth_header() == {"Authorization": "Bearer new"}
         assert requests_mock.call_count == 2
+
+
+def test_given_page_token_when_deep_copied_then_rows_before_survives():
+    import copy
+
+    strategy = HaloPageIncrement(page_size=100, parameters={})
+    token = strategy.next_page_token(_response({"record_count": 300}), 50, None, strategy.initial_token)
+    copied = copy.deepcopy(token)
+    assert (int(copied), copied.rows_before, str(copied)) == (2, 50, "2")
