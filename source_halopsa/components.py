@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import InitVar, dataclass
 from typing import Any
@@ -12,6 +13,7 @@ import requests
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.declarative.auth.declarative_authenticator import DeclarativeAuthenticator
 from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordExtractor
+from airbyte_cdk.sources.declarative.extractors.record_filter import RecordFilter
 from airbyte_cdk.sources.declarative.requesters.paginators.strategies.pagination_strategy import (
     PaginationStrategy,
 )
@@ -26,6 +28,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_halopsa.auth import rate_limit_wait_seconds, token_source_for
 from source_halopsa.config import ConfigError, check_url, normalize_config, parse_start_date
+from source_halopsa.read_context import project_ids
 from source_halopsa.records import normalize_record, page_rows
 
 logger = logging.getLogger("airbyte")
@@ -139,6 +142,57 @@ class HaloRecordExtractor(RecordExtractor):
 
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
         yield from page_rows(orjson.loads(response.content or b"null"), self.data_key)
+
+
+@dataclass
+class HaloInvoiceLineExtractor(RecordExtractor):
+    """The lines of each invoice on the page, each carrying its invoice id in `ihid`."""
+
+    data_key: str
+    parameters: InitVar[Mapping[str, Any]]
+
+    def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
+        for invoice in page_rows(orjson.loads(response.content or b"null"), self.data_key):
+            for line in invoice.get("lines") or []:
+                if isinstance(line, dict):
+                    if line.get("ihid") in (None, 0):
+                        line["ihid"] = invoice.get("id")
+                    yield line
+
+
+@dataclass
+class HaloProjectTaskFilter(RecordFilter):
+    """Keeps child tickets whose parent is a project.
+
+    Halo lists children of any ticket with `includechildren=2`; which parents are projects is known
+    only from `/Projects`, read once per sync and only if a child ticket came back.
+    """
+
+    config: Config
+    parameters: InitVar[Mapping[str, Any]]
+    condition: str = ""
+
+    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
+        self._project_ids: set[int] | None = None
+        self._lock = threading.Lock()
+
+    def filter_records(
+        self,
+        records: Iterable[Mapping[str, Any]],
+        stream_state: StreamState,
+        stream_slice: StreamSlice | None = None,
+        next_page_token: Mapping[str, Any] | None = None,
+    ) -> Iterable[Mapping[str, Any]]:
+        for record in records:
+            parent = record.get("parent_id")
+            if isinstance(parent, (int, float)) and parent and int(parent) in self._projects():
+                yield record
+
+    def _projects(self) -> set[int]:
+        with self._lock:
+            if self._project_ids is None:
+                self._project_ids = project_ids(self.config)
+            return self._project_ids
 
 
 @dataclass

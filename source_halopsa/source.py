@@ -17,7 +17,7 @@ from airbyte_cdk.models import (
 from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
 
 from source_halopsa.check import check_halo_connection
-from source_halopsa.history import with_history_start
+from source_halopsa.read_context import with_read_context
 
 # Absolute, so a manifest.yaml in the working directory can never shadow the packaged one
 # (airbyte-cdk.md §2.2).
@@ -55,5 +55,5 @@ class SourceHalopsa(YamlDeclarativeSource):
         catalog: ConfiguredAirbyteCatalog,
         state: list[AirbyteStateMessage] | None = None,
     ) -> Iterator[AirbyteMessage]:
-        self._config = with_history_start(self._config, catalog, self._connector_state_manager)
+        self._config = with_read_context(self._config, catalog, self._connector_state_manager)
         yield from super().read(logger, config, catalog, state)

@@ -4,7 +4,6 @@ Names come from Halo's swagger (halo-swagger-2024.json) and halopsa-api.md §2-4
 """
 
 import pytest
-
 from airbyte_cdk.models import (
     ConfiguredAirbyteCatalog,
     ConfiguredAirbyteStream,
@@ -12,6 +11,7 @@ from airbyte_cdk.models import (
     SyncMode,
 )
 from airbyte_cdk.test.entrypoint_wrapper import read
+
 from source_halopsa import SourceHalopsa
 
 INSTANCE = "https://acme.halopsa.com"
