@@ -17,6 +17,7 @@ from airbyte_cdk.sources.declarative.extractors.record_filter import RecordFilte
 from airbyte_cdk.sources.declarative.requesters.paginators.strategies.pagination_strategy import (
     PaginationStrategy,
 )
+from airbyte_cdk.sources.declarative.interpolation.interpolated_string import InterpolatedString
 from airbyte_cdk.sources.declarative.transformations.config_transformations.config_transformation import (
     ConfigTransformation,
 )
@@ -140,8 +141,12 @@ class HaloRecordExtractor(RecordExtractor):
     data_key: str
     parameters: InitVar[Mapping[str, Any]]
 
+    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
+        # Custom components receive manifest strings uninterpolated.
+        self._key = InterpolatedString.create(self.data_key, parameters=parameters).eval({})
+
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
-        yield from page_rows(orjson.loads(response.content or b"null"), self.data_key)
+        yield from page_rows(orjson.loads(response.content or b"null"), self._key)
 
 
 @dataclass
@@ -151,8 +156,11 @@ class HaloInvoiceLineExtractor(RecordExtractor):
     data_key: str
     parameters: InitVar[Mapping[str, Any]]
 
+    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
+        self._key = InterpolatedString.create(self.data_key, parameters=parameters).eval({})
+
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
-        for invoice in page_rows(orjson.loads(response.content or b"null"), self.data_key):
+        for invoice in page_rows(orjson.loads(response.content or b"null"), self._key):
             for line in invoice.get("lines") or []:
                 if isinstance(line, dict):
                     if line.get("ihid") in (None, 0):

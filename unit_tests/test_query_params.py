@@ -24,18 +24,17 @@ CONFIG = {
     "lookback_window_minutes": 0,
 }
 PAGED = {"pageinate": ["true"], "page_size": ["100"], "page_no": ["1"]}
+CUSTOM_FIELDS = {"include_custom_fields": ["3,5"]}  # every FieldInfo id, see _read
+TICKET_QUERY = {
+    **PAGED,
+    **CUSTOM_FIELDS,
+    "includeslaactiondate": ["true"],
+    "includeslatimer": ["true"],
+    "order": ["id"],
+}
 
 EXPECTED = {
-    "tickets": (
-        "Tickets",
-        {
-            **PAGED,
-            "include_custom_fields": ["true"],
-            "includeslaactiondate": ["true"],
-            "includeslatimer": ["true"],
-            "order": ["id"],
-        },
-    ),
+    "tickets": ("Tickets", TICKET_QUERY),
     "teams": ("Team", {"includedisabled": ["true"], "includeenabled": ["true"]}),
     "agents": (
         "Agent",
@@ -50,8 +49,46 @@ EXPECTED = {
     "ticket_types": ("TicketType", {"showinactive": ["true"]}),
     "priorities": ("Priority", {}),
     "slas": ("SLA", {"showpriorities": ["true"]}),
+    "deleted_tickets": ("Tickets", {**PAGED, **CUSTOM_FIELDS, "deleted": ["true"], "order": ["id"]}),
+    "timesheet_events": ("TimesheetEvent", {}),
+    "clients": ("Client", {**PAGED, "includeactive": ["true"], "includeinactive": ["true"]}),
+    "sites": ("Site", {**PAGED, "includeactive": ["true"], "includeinactive": ["true"]}),
+    "users": (
+        "Users",
+        {
+            **PAGED,
+            "includeactive": ["true"],
+            "includeinactive": ["true"],
+            "includeserviceaccount": ["true"],
+            "includenonserviceaccount": ["true"],
+        },
+    ),
+    "crm_notes": ("CRMNote", {"count": ["1000000"]}),
+    "opportunities": ("Opportunities", TICKET_QUERY),
+    "assets": (
+        "Asset",
+        {**PAGED, "includeactive": ["true"], "includeinactive": ["true"], "includeassetfields": ["true"]},
+    ),
+    "asset_types": ("AssetType", {}),
+    "field_info": ("FieldInfo", {"includevalues": ["true"]}),
+    "projects": ("Projects", TICKET_QUERY),
+    "project_tasks": ("Tickets", {**TICKET_QUERY, "includechildren": ["2"]}),
+    "invoices": ("Invoice", {**PAGED, "includelines": ["true"], "order": ["id"]}),
+    "invoice_lines": ("Invoice", {**PAGED, "includelines": ["true"], "order": ["id"]}),
+    "recurring_invoices": ("RecurringInvoice", {**PAGED, "includelines": ["true"], "order": ["id"]}),
+    "contracts": ("ClientContract", {**PAGED, "includeinactive": ["true"], "order": ["id"]}),
+    "charge_rates": ("ChargeRate", {}),
+    "items": ("Item", {**PAGED, "includeactive": ["true"], "includeinactive": ["true"], "order": ["id"]}),
+    "quotes": ("Quotation", {**PAGED, "includelines": ["true"], "order": ["id"]}),
 }
-DATE_FILTERS = {"tickets": ("lastupdatefromdate", "lastupdatetodate")}
+LAST_UPDATE = ("lastupdatefromdate", "lastupdatetodate")
+DATE_FILTERS = {
+    "tickets": LAST_UPDATE,
+    "opportunities": LAST_UPDATE,
+    "projects": LAST_UPDATE,
+    "project_tasks": LAST_UPDATE,
+    "timesheet_events": ("start_date", "end_date"),
+}
 
 
 def _catalog(name, sync_mode=SyncMode.full_refresh):
@@ -68,11 +105,17 @@ def _catalog(name, sync_mode=SyncMode.full_refresh):
 
 def _read(name, requests_mock, body):
     requests_mock.post(f"{INSTANCE}/auth/token", json={"access_token": "tok", "expires_in": 3600})
+    requests_mock.get(f"{INSTANCE}/api/FieldInfo", json=[{"id": 5}, {"id": 3}])
     requests_mock.get(f"{INSTANCE}/api/{EXPECTED.get(name, ('Actions',))[0]}", json=body)
     catalog = _catalog(name)
+    requests_mock.reset_mock()
     output = read(SourceHalopsa(config=CONFIG, catalog=catalog), CONFIG, catalog)
     assert not output.errors, output.errors
-    return [request for request in requests_mock.request_history if "/api/" in request.url]
+    return [
+        request
+        for request in requests_mock.request_history
+        if "/api/" in request.url and ("fieldinfo" not in request.path or name == "field_info")
+    ]
 
 
 @pytest.mark.parametrize("name", sorted(EXPECTED))
@@ -103,3 +146,43 @@ def test_given_actions_when_read_then_one_day_windows_with_count(requests_mock):
         "startdate": ["2026-11-01t00:00:00z"],
         "enddate": ["2026-11-01t23:59:59z"],
     }
+
+
+def test_given_appointments_when_read_then_window_reaches_two_years_ahead(requests_mock):
+    requests_mock.post(f"{INSTANCE}/auth/token", json={"access_token": "tok", "expires_in": 3600})
+    requests_mock.get(f"{INSTANCE}/api/Appointment", json={"record_count": 0, "appointments": []})
+    catalog = _catalog("appointments")
+    read(SourceHalopsa(config=CONFIG, catalog=catalog), CONFIG, catalog)
+    query = requests_mock.last_request.qs
+    assert {
+        key: query[key]
+        for key in ("pageinate", "page_size", "page_no", "showall", "showappointments", "hidecompleted")
+    } == {**PAGED, "showall": ["true"], "showappointments": ["true"], "hidecompleted": ["false"]}
+    assert query["start_date"] == ["2026-11-01t00:00:00z"] and query["end_date"][0] > "2028-11"
+
+
+def test_given_project_milestones_when_read_then_one_full_project_read_per_project(requests_mock):
+    requests_mock.post(f"{INSTANCE}/auth/token", json={"access_token": "tok", "expires_in": 3600})
+    requests_mock.get(f"{INSTANCE}/api/FieldInfo", json=[])
+    requests_mock.get(
+        f"{INSTANCE}/api/Projects",
+        json={
+            "record_count": 2,
+            "tickets": [
+                {"id": 7, "last_update": "2026-11-02T00:00:00"},
+                {"id": 9, "last_update": "2026-11-03T00:00:00"},
+            ],
+        },
+    )
+    requests_mock.get(
+        f"{INSTANCE}/api/Projects/7", json={"id": 7, "milestones": [{"id": 1, "name": "Design"}]}
+    )
+    requests_mock.get(f"{INSTANCE}/api/Projects/9", json={"id": 9, "milestones": []})
+    catalog = _catalog("project_milestones", SyncMode.incremental)
+    output = read(SourceHalopsa(config=CONFIG, catalog=catalog), CONFIG, catalog)
+    assert [r.record.data for r in output.records] == [
+        {"id": 1, "name": "Design", "ticket_id": 7, "project_last_update": "2026-11-02T00:00:00Z"}
+    ]
+    singles = [r for r in requests_mock.request_history if r.path.startswith("/api/projects/")]
+    assert sorted(r.path for r in singles) == ["/api/projects/7", "/api/projects/9"]
+    assert all(r.qs == {"includedetails": ["true"]} for r in singles)
