@@ -94,7 +94,8 @@ def normalized(rows: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
     for row in rows:
         row = copy.deepcopy(dict(row))
         normalize_record(row)
-        out.append(row)
+        # The Airbyte protocol serializer omits top-level nulls; a missing field is a null.
+        out.append({key: value for key, value in row.items() if value is not None})
     return out
 
 

@@ -248,6 +248,10 @@ class HaloPageIncrement(PaginationStrategy):
     page_size: int
     parameters: InitVar[Mapping[str, Any]] = None
     start_from_page: int = 1
+    data_key: str = ""
+
+    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
+        self._key = InterpolatedString.create(self.data_key, parameters=parameters or {}).eval({})
 
     @property
     def initial_token(self) -> Any:
@@ -267,20 +271,29 @@ class HaloPageIncrement(PaginationStrategy):
         page = int(last_page_token_value or self.start_from_page)
         requested = page_size_override or self.page_size
         rows_before = getattr(last_page_token_value, "rows_before", (page - self.start_from_page) * requested)
-        rows_seen = rows_before + last_page_size
-        total = _record_count(response)
+        total, page_rows_count = _page_counts(response, self._key)
+        # Count the page's own rows: a stream may emit several records per row (invoice lines).
+        rows_on_page = last_page_size if page_rows_count is None else page_rows_count
+        if rows_on_page == 0:
+            return None
+        rows_seen = rows_before + rows_on_page
         if total is None:
-            return _PageNumber(page + 1, rows_seen) if last_page_size >= requested else None
+            return _PageNumber(page + 1, rows_seen) if rows_on_page >= requested else None
         return _PageNumber(page + 1, rows_seen) if rows_seen < total else None
 
     def get_page_size(self) -> int | None:
         return self.page_size
 
 
-def _record_count(response: requests.Response) -> int | None:
+def _page_counts(response: requests.Response, data_key: str) -> tuple[int | None, int | None]:
+    """(record_count, rows in the page's list) from a Halo envelope; None where absent."""
     try:
         body = orjson.loads(response.content)
     except orjson.JSONDecodeError:
-        return None
-    count = body.get("record_count") if isinstance(body, dict) else None
-    return int(count) if isinstance(count, (int, float)) and not isinstance(count, bool) else None
+        return None, None
+    if not isinstance(body, dict):
+        return None, len(body) if isinstance(body, list) else None
+    count = body.get("record_count")
+    total = int(count) if isinstance(count, (int, float)) and not isinstance(count, bool) else None
+    rows = body.get(data_key) if data_key else None
+    return total, len(rows) if isinstance(rows, list) else None

@@ -1,0 +1,53 @@
+"""python -m halo_simulator --scale demo --seed 42 --port 0
+
+Prints one JSON line {"url", "client_id", "client_secret", "tenant"} and serves until killed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+import threading
+
+from .options import SCALES, SimulatorOptions
+from .server import HaloSimulator
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m halo_simulator", description=__doc__)
+    ap.add_argument("--scale", choices=sorted(SCALES), default="tiny")
+    ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--port", type=int, default=0)
+    ap.add_argument("--tenant", default="acme")
+    ap.add_argument("--on-prem", action="store_true", help="no tenant on the token request")
+    ap.add_argument("--rate-limit", metavar="N/SECONDS", help="e.g. 300/300 for Halo hosted's limit")
+    ap.add_argument("--page-cap", type=int, default=100)
+    ap.add_argument("--actions-max-window-days", type=float)
+    args = ap.parse_args(argv)
+    rate = None
+    if args.rate_limit:
+        n, _, w = args.rate_limit.partition("/")
+        rate = (int(n), float(w))
+    opts = SimulatorOptions(
+        seed=args.seed, scale=args.scale, tenant=args.tenant, hosted=not args.on_prem, port=args.port,
+        rate_limit=rate, page_cap=args.page_cap, actions_max_window_days=args.actions_max_window_days,
+    )  # fmt: skip
+    sim = HaloSimulator(opts).start()
+    line = {"url": sim.url, "client_id": opts.client_id, "client_secret": opts.client_secret}
+    line["tenant"] = opts.tenant if opts.hosted else None
+    print(json.dumps(line), flush=True)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        while not stop.wait(0.2):  # a timed wait lets the SIGTERM handler run promptly
+            pass
+    except KeyboardInterrupt:
+        pass
+    sim.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
