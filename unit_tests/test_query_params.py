@@ -73,7 +73,7 @@ EXPECTED = {
     "field_info": ("FieldInfo", {"includevalues": ["true"]}),
     "projects": ("Projects", TICKET_QUERY),
     "project_tasks": ("Tickets", {**TICKET_QUERY, "includechildren": ["2"]}),
-    "invoices": ("Invoice", {**PAGED, "includelines": ["true"], "order": ["id"]}),
+    "invoices": ("Invoice", {**PAGED, "order": ["id"]}),
     "invoice_lines": ("Invoice", {**PAGED, "includelines": ["true"], "order": ["id"]}),
     "recurring_invoices": ("RecurringInvoice", {**PAGED, "includelines": ["true"], "order": ["id"]}),
     "contracts": ("ClientContract", {**PAGED, "includeinactive": ["true"], "order": ["id"]}),
