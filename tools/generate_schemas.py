@@ -189,6 +189,9 @@ EXTRA_FIELDS: dict[str, dict[str, dict]] = {
     "appointments": {
         "last_modified": _DATE_TIME,  # §4.2 Appointment last-modified field (full object)
     },
+    "project_milestones": {
+        "project_last_update": _DATE_TIME,  # added by the connector: the project's last_update (cursor)
+    },
 }
 
 
