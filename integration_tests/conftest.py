@@ -42,5 +42,7 @@ def standard_test_config(simulator):
     """secrets/config.json for the airbyte-cdk standard tests (acceptance-test-config.yml)."""
     secrets = ROOT / "secrets"
     secrets.mkdir(exist_ok=True)
-    (secrets / "config.json").write_text(json.dumps({**simulator.config(), **UNTHROTTLED, "start_date": "2025-06-01T00:00:00Z"}))
+    (secrets / "config.json").write_text(
+        json.dumps({**simulator.config(), **UNTHROTTLED, "start_date": "2025-06-01T00:00:00Z"})
+    )
     yield

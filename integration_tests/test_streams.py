@@ -51,14 +51,18 @@ def test_given_stream_when_read_then_exactly_the_simulators_records(full_read, s
     assert expected, f"the simulator has no {name}: the test would prove nothing"
     assert sorted(got) == sorted(expected)
     for key, record in got.items():
-        trimmed = {field: value for field, value in record.items() if field not in ADDED_FIELDS.get(name, set())}
+        trimmed = {
+            field: value for field, value in record.items() if field not in ADDED_FIELDS.get(name, set())
+        }
         assert trimmed == expected[key]
 
 
 @pytest.mark.parametrize("name", STREAMS)
 def test_given_stream_when_read_then_records_match_schema(full_read, name):
     names, output, config = full_read
-    schema = next(s for s in SourceHalopsa(config=config).discover(None, config).streams if s.name == name).json_schema
+    schema = next(
+        s for s in SourceHalopsa(config=config).discover(None, config).streams if s.name == name
+    ).json_schema
     validator = jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker())
     for record in records_by_stream(output)[name]:
         errors = list(validator.iter_errors(record))
