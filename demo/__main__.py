@@ -22,7 +22,9 @@ HOSTED_BUDGET = (300, 300)  # requests per seconds on hosted Halo (halopsa-api.m
 
 def console(*args: str) -> subprocess.Popen:
     executable = Path(sys.executable).with_name("source-halopsa")
-    return subprocess.Popen([str(executable), *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.Popen(
+        [str(executable), *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+    )
 
 
 def run_once(*args: str) -> list[dict]:
@@ -32,7 +34,9 @@ def run_once(*args: str) -> list[dict]:
 
 
 def read(config: Path, catalog: Path, state: Path | None, label: str) -> tuple[Counter, list[dict], float]:
-    args = ["read", "--config", str(config), "--catalog", str(catalog)] + (["--state", str(state)] if state else [])
+    args = ["read", "--config", str(config), "--catalog", str(catalog)] + (
+        ["--state", str(state)] if state else []
+    )
     started, counts, states, errors = time.monotonic(), Counter(), {}, []
     sinks: dict[str, object] = {}
     with ExitStack() as stack:
@@ -50,7 +54,10 @@ def read(config: Path, catalog: Path, state: Path | None, label: str) -> tuple[C
                 sinks[stream].write(json.dumps(message["record"]["data"]) + "\n")
                 total = sum(counts.values())
                 if total % 20000 == 0:
-                    print(f"  {label}: {total:,} records so far ({time.monotonic() - started:.0f} s)", flush=True)
+                    print(
+                        f"  {label}: {total:,} records so far ({time.monotonic() - started:.0f} s)",
+                        flush=True,
+                    )
             elif kind == "STATE":
                 states[message["state"]["stream"]["stream_descriptor"]["name"]] = message["state"]
             elif kind == "TRACE" and message["trace"]["type"] == "ERROR":
@@ -65,7 +72,9 @@ def read(config: Path, catalog: Path, state: Path | None, label: str) -> tuple[C
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--config", type=Path, help="a connector config for a real Halo (default: the simulator)")
+    parser.add_argument(
+        "--config", type=Path, help="a connector config for a real Halo (default: the simulator)"
+    )
     parser.add_argument("--scale", default="demo", choices=["tiny", "small", "demo", "large"])
     options = parser.parse_args()
     shutil.rmtree(OUTPUT, ignore_errors=True)
@@ -88,17 +97,25 @@ def main() -> None:
         started = time.monotonic()
 
         print("check:", end=" ", flush=True)
-        status = next(m["connectionStatus"] for m in run_once("check", "--config", str(config_path)) if m["type"] == "CONNECTION_STATUS")
+        status = next(
+            m["connectionStatus"]
+            for m in run_once("check", "--config", str(config_path))
+            if m["type"] == "CONNECTION_STATUS"
+        )
         print(status["status"], status.get("message", ""))
         if status["status"] != "SUCCEEDED":
             sys.exit(1)
-        catalog = next(m["catalog"] for m in run_once("discover", "--config", str(config_path)) if m["type"] == "CATALOG")
+        catalog = next(
+            m["catalog"] for m in run_once("discover", "--config", str(config_path)) if m["type"] == "CATALOG"
+        )
         print(f"discover: {len(catalog['streams'])} streams")
         configured = {
             "streams": [
                 {
                     "stream": stream,
-                    "sync_mode": "incremental" if "incremental" in stream["supported_sync_modes"] else "full_refresh",
+                    "sync_mode": "incremental"
+                    if "incremental" in stream["supported_sync_modes"]
+                    else "full_refresh",
                     "destination_sync_mode": "append",
                 }
                 for stream in catalog["streams"]
@@ -114,8 +131,12 @@ def main() -> None:
         state_path.write_text(json.dumps(states))
 
         if simulator:
-            changed = simulator.mutate(update_tickets=40, add_tickets=15, add_actions=120, update_projects=3, update_opportunities=5)
-            print("Time passes: " + ", ".join(f"{kind} {len(ids)}" for kind, ids in changed.items()), flush=True)
+            changed = simulator.mutate(
+                update_tickets=40, add_tickets=15, add_actions=120, update_projects=3, update_opportunities=5
+            )
+            print(
+                "Time passes: " + ", ".join(f"{kind} {len(ids)}" for kind, ids in changed.items()), flush=True
+            )
             time.sleep(1.1)
             simulator.reset_stats()
         print("Incremental sync...", flush=True)
@@ -124,11 +145,13 @@ def main() -> None:
 
     print()
     print(f"{'stream':<22}{'full sync':>12}{'incremental':>14}")
-    for stream in sorted({s['stream']['name'] for s in configured['streams']}):
+    for stream in sorted({s["stream"]["name"] for s in configured["streams"]}):
         print(f"{stream:<22}{full[stream]:>12,}{incremental[stream]:>14,}")
     print(f"{'total':<22}{sum(full.values()):>12,}{sum(incremental.values()):>14,}")
     print()
-    print(f"full sync: {full_seconds:.1f} s; incremental sync: {incremental_seconds:.1f} s; all in {time.monotonic() - started:.1f} s")
+    print(
+        f"full sync: {full_seconds:.1f} s; incremental sync: {incremental_seconds:.1f} s; all in {time.monotonic() - started:.1f} s"
+    )
     if full_requests is not None:
         per, window = HOSTED_BUDGET
         print(

@@ -125,3 +125,16 @@ def test_given_state_when_read_twice_then_second_read_is_incremental(fresh_simul
     ]
     assert code == 0 and len(again) <= 1  # only the newest ticket, as the bound is inclusive
     assert sim.config()["client_secret"] not in output
+
+
+@pytest.mark.parametrize(
+    "content", ['{"instance_url": ', None], ids=["test_malformed_json", "test_missing_file"]
+)
+def test_given_unreadable_config_file_when_run_then_one_line_config_error(tmp_path, content):
+    path = tmp_path / "config.json"
+    if content is not None:
+        path.write_text(content)
+    code, messages, output = run_console(["check", "--config", str(path)])
+    errors = [m["trace"]["error"] for m in messages if m["type"] == "TRACE" and m["trace"]["type"] == "ERROR"]
+    assert code == 1 and len(errors) == 1 and errors[0]["failure_type"] == "config_error"
+    assert str(path) in errors[0]["message"] and "Traceback" not in output

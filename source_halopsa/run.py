@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 
 from airbyte_cdk.entrypoint import AirbyteEntrypoint, launch
-from airbyte_cdk.utils.traced_exception import AirbyteTracedException  # noqa: F401
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_halopsa.source import SourceHalopsa
 
@@ -25,4 +26,15 @@ def _source(args: list[str]) -> SourceHalopsa:
 
 def run() -> None:
     args = sys.argv[1:]
-    launch(_source(args), args)
+    try:
+        source = _source(args)
+    except (OSError, ValueError) as error:
+        # An unreadable or malformed --config/--catalog/--state file: say which, without a traceback.
+        message = str(error).split("\n")[0]
+        if isinstance(error, FileNotFoundError):
+            message = (
+                f"File not found: {error.filename}. Check the path given to --config, --catalog or --state."
+            )
+        AirbyteTracedException(message=message, failure_type=FailureType.config_error).emit_message()
+        sys.exit(1)
+    launch(source, args)
