@@ -16,8 +16,12 @@ from airbyte_cdk.models import (
 )
 from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
 
+from source_halopsa.budget import log_budget_waits
 from source_halopsa.check import check_halo_connection
 from source_halopsa.read_context import with_read_context
+
+# The token request, authinfo and the read-time probes: at most three per window (source.py docstring).
+RESERVED_REQUESTS = 3
 
 # Absolute, so a manifest.yaml in the working directory can never shadow the packaged one
 # (airbyte-cdk.md §2.2).
@@ -36,10 +40,20 @@ class SourceHalopsa(YamlDeclarativeSource):
         self._apply_request_budget()
 
     def _apply_request_budget(self) -> None:
-        """Size the API budget from the config: the manifest cannot interpolate a rate's interval."""
+        """Size the API budget from the config: the manifest cannot interpolate a rate's interval.
+
+        The token request and the read-time probes (read_context.py) bypass the CDK's budget, so a few
+        requests of every window are left to them: a budget equal to Halo's then never trips a 429.
+        """
         rate = self._source_config["api_budget"]["policies"][0]["rates"][0]
-        rate["limit"] = int(self._config.get("rate_limit_requests") or 300)
+        rate["limit"] = max(int(self._config.get("rate_limit_requests") or 300) - RESERVED_REQUESTS, 1)
         rate["interval"] = f"PT{int(self._config.get('rate_limit_window_seconds') or 300)}S"
+
+    def _prepare_for_stream_build(self) -> None:
+        super()._prepare_for_stream_build()
+        budget = getattr(self._constructor, "_api_budget", None)
+        if budget is not None:
+            log_budget_waits(budget, self._config)
 
     def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
         # The CDK would repr() the checker's message, quotes and all; report it as written.
