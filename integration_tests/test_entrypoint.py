@@ -138,3 +138,36 @@ def test_given_unreadable_config_file_when_run_then_one_line_config_error(tmp_pa
     errors = [m["trace"]["error"] for m in messages if m["type"] == "TRACE" and m["trace"]["type"] == "ERROR"]
     assert code == 1 and len(errors) == 1 and errors[0]["failure_type"] == "config_error"
     assert str(path) in errors[0]["message"] and "Traceback" not in output
+
+
+def test_given_paged_streams_when_read_then_estimates_and_stream_statuses(simulator, tmp_path):
+    from airbyte_cdk.models.airbyte_protocol_serializers import ConfiguredAirbyteCatalogSerializer
+
+    from integration_tests.harness import catalog_for
+
+    config = {**simulator.config(), **UNTHROTTLED}
+    catalog = catalog_for(config, ["tickets", "clients", "statuses"])
+    code, messages, _ = run_console(
+        [
+            "read",
+            "--config",
+            _write(tmp_path, "config.json", config),
+            "--catalog",
+            _write(tmp_path, "catalog.json", ConfiguredAirbyteCatalogSerializer.dump(catalog)),
+        ]
+    )
+    traces = [m["trace"] for m in messages if m["type"] == "TRACE"]
+    estimates = {
+        t["estimate"]["name"]: t["estimate"]["row_estimate"] for t in traces if t["type"] == "ESTIMATE"
+    }
+    assert code == 0
+    assert estimates == {
+        "tickets": len(simulator.backend.expected("tickets")),
+        "clients": len(simulator.backend.expected("clients")),
+    }
+    statuses = {
+        (t["stream_status"]["stream_descriptor"]["name"], t["stream_status"]["status"])
+        for t in traces
+        if t["type"] == "STREAM_STATUS"
+    }
+    assert {("tickets", "STARTED"), ("tickets", "COMPLETE"), ("statuses", "COMPLETE")} <= statuses

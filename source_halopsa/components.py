@@ -29,6 +29,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_halopsa.auth import rate_limit_wait_seconds, token_source_for
 from source_halopsa.config import ConfigError, check_url, normalize_config, parse_start_date
+from source_halopsa.progress import emit_estimate, is_first_page
 from source_halopsa.read_context import project_ids
 from source_halopsa.records import normalize_record, page_rows
 
@@ -144,9 +145,13 @@ class HaloRecordExtractor(RecordExtractor):
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         # Custom components receive manifest strings uninterpolated.
         self._key = InterpolatedString.create(self.data_key, parameters=parameters).eval({})
+        self._stream = parameters.get("name", "")
 
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
-        yield from page_rows(orjson.loads(response.content or b"null"), self._key)
+        body = orjson.loads(response.content or b"null")
+        if self._stream and isinstance(body, dict) and is_first_page(response):
+            emit_estimate(self._stream, body.get("record_count"))
+        yield from page_rows(body, self._key)
 
 
 @dataclass
