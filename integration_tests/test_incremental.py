@@ -91,3 +91,109 @@ def test_given_future_state_when_reading_then_no_records_and_state_kept(fresh_si
     output = read_streams(config, ["tickets"], state=future, sync_mode=SyncMode.incremental)
     assert not output.errors and not output.records
     assert _cursor_values(final_states(output))["tickets"]["last_update"] == "2099-01-01T00:00:00Z"
+
+
+import pytest  # noqa: E402
+
+
+@pytest.mark.parametrize(
+    "saved, expected_reread",
+    [
+        pytest.param({"last_update": "not a date"}, "all", id="test_garbage_rereads_all"),
+        pytest.param({"last_update": 7}, "all", id="test_number_rereads_all"),
+        pytest.param({"unknown": "x"}, "all", id="test_no_cursor_rereads_all"),
+        pytest.param({"last_update": "2026-06-01T00:00:00"}, "since", id="test_naive_cursor_read_as_utc"),
+        pytest.param({"last_update": "2026-06-01"}, "since", id="test_date_only_cursor"),
+    ],
+)
+def test_given_malformed_state_when_reading_then_no_error_and_nothing_lost(simulator, saved, expected_reread):
+    from airbyte_cdk.models import AirbyteStateMessage, AirbyteStateType, AirbyteStreamState, StreamDescriptor
+    from airbyte_cdk.models.airbyte_protocol import AirbyteStateBlob
+
+    state = [
+        AirbyteStateMessage(
+            type=AirbyteStateType.STREAM,
+            stream=AirbyteStreamState(
+                stream_descriptor=StreamDescriptor(name="tickets"), stream_state=AirbyteStateBlob(**saved)
+            ),
+        )
+    ]
+    output = read_streams(
+        {**simulator.config(), **UNTHROTTLED, "lookback_window_minutes": 0},
+        ["tickets"],
+        state=state,
+        sync_mode=SyncMode.incremental,
+    )
+    assert not output.errors
+    ids = {r["id"] for r in records_by_stream(output).get("tickets", [])}
+    rows = simulator.backend.expected("tickets")
+    if expected_reread == "all":
+        assert ids == {row["id"] for row in rows}
+    else:
+        assert ids == {row["id"] for row in rows if row["last_update"] >= "2026-06-01T00:00:00"}
+
+
+def test_given_start_date_when_reading_then_exactly_tickets_changed_since(simulator):
+    config = {**simulator.config(), **UNTHROTTLED, "start_date": "2026-05-15"}
+    output = read_streams(config, ["tickets"], sync_mode=SyncMode.incremental)
+    ids = {r["id"] for r in records_by_stream(output)["tickets"]}
+    assert ids == {
+        row["id"]
+        for row in simulator.backend.expected("tickets")
+        if row["last_update"] >= "2026-05-15T00:00:00"
+    }
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "America/Los_Angeles"])
+def test_given_machine_in_other_time_zone_when_syncing_then_same_utc_windows_and_records(
+    simulator, tmp_path, zone
+):
+    """Halo's dates are naive UTC: the machine's zone must change nothing, neither filters nor records."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from airbyte_cdk.models.airbyte_protocol_serializers import ConfiguredAirbyteCatalogSerializer
+
+    from integration_tests.harness import catalog_for
+
+    config = {**simulator.config(), **UNTHROTTLED, "start_date": "2026-05-15T06:00:00Z"}
+    (tmp_path / "config.json").write_text(json.dumps(config))
+    (tmp_path / "catalog.json").write_text(
+        json.dumps(
+            ConfiguredAirbyteCatalogSerializer.dump(catalog_for(config, ["tickets"], SyncMode.incremental))
+        )
+    )
+    simulator.reset_stats()
+    process = subprocess.run(
+        [
+            str(Path(sys.executable).with_name("source-halopsa")),
+            "read",
+            "--config",
+            str(tmp_path / "config.json"),
+            "--catalog",
+            str(tmp_path / "catalog.json"),
+        ],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TZ": zone},
+        timeout=120,
+    )
+    records = [
+        json.loads(line)["record"]["data"]
+        for line in process.stdout.splitlines()
+        if '"type":"RECORD"' in line
+    ]
+    queries = [
+        entry["query"] for entry in simulator.stats()["log"] if entry["path"].lower() == "/api/tickets"
+    ]
+    assert process.returncode == 0
+    assert all("lastupdatefromdate=2026-05-15T06%3A00%3A00Z" in query for query in queries)
+    assert {r["id"] for r in records} == {
+        row["id"]
+        for row in simulator.backend.expected("tickets")
+        if row["last_update"] >= "2026-05-15T06:00:00"
+    }
+    assert all(r["last_update"].endswith("Z") for r in records)

@@ -15,6 +15,7 @@ from airbyte_cdk.sources.declarative.auth.declarative_authenticator import Decla
 from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordExtractor
 from airbyte_cdk.sources.declarative.extractors.record_filter import RecordFilter
 from airbyte_cdk.sources.declarative.interpolation.interpolated_string import InterpolatedString
+from airbyte_cdk.sources.declarative.migrations.state_migration import StateMigration
 from airbyte_cdk.sources.declarative.requesters.paginators.strategies.pagination_strategy import (
     PaginationStrategy,
 )
@@ -31,7 +32,7 @@ from source_halopsa.auth import rate_limit_wait_seconds, token_source_for
 from source_halopsa.config import ConfigError, check_url, normalize_config, parse_start_date
 from source_halopsa.progress import emit_estimate, is_first_page
 from source_halopsa.read_context import project_ids
-from source_halopsa.records import normalize_record, page_rows
+from source_halopsa.records import coerce_cursor_value, normalize_record, page_rows
 
 logger = logging.getLogger("airbyte")
 
@@ -100,6 +101,38 @@ class HaloAuthenticator(DeclarativeAuthenticator):
 
     def refresh_and_set_access_token(self) -> None:
         self._source.refresh(rejected_token=self._last_token)
+
+
+# --- State ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class HaloCursorStateMigration(StateMigration):
+    """Reads a saved cursor in any date form, and drops one that is no date at all.
+
+    A hand-edited, older or foreign state would otherwise stop the stream with a parse error; a dropped
+    cursor makes the stream start again from the start date, which re-reads and loses nothing.
+    """
+
+    cursor_field: str
+    parameters: InitVar[Mapping[str, Any]] = None
+
+    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
+        self._field = InterpolatedString.create(self.cursor_field, parameters=parameters or {}).eval({})
+
+    def should_migrate(self, stream_state: Mapping[str, Any]) -> bool:
+        value = stream_state.get(self._field) if isinstance(stream_state, Mapping) else None
+        return value is not None and coerce_cursor_value(value) != value
+
+    def migrate(self, stream_state: Mapping[str, Any]) -> Mapping[str, Any]:
+        value = stream_state[self._field]
+        coerced = coerce_cursor_value(value)
+        if coerced is None:
+            logger.warning(
+                f"Saved state {self._field}={value!r} is not a date: reading from the start date again."
+            )
+            return {key: item for key, item in stream_state.items() if key != self._field}
+        return {**stream_state, self._field: coerced}
 
 
 # --- Error handling -----------------------------------------------------------------------------------

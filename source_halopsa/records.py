@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from datetime import datetime, timezone
 from typing import Any
 
 # Keys Halo has been seen to wrap rows in when the documented key is absent: `/Agent` answers
@@ -79,3 +81,40 @@ def normalize_record(record: dict[str, Any]) -> None:
     for key, value in record.items():
         if isinstance(value, (str, float, dict, list)):
             record[key] = _normalize(key, value)
+
+
+STATE_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
+
+
+def coerce_cursor_value(value: Any) -> str | None:
+    """A saved cursor in the connector's state format, or None if it cannot be read as a date.
+
+    Accepts what a hand-edited or older state may hold: ISO 8601 with or without zone, fraction or time
+    (naive means UTC, as in Halo), and Unix epochs in seconds or milliseconds. Fractions are dropped,
+    which moves the cursor earlier, never later.
+    """
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        seconds = value / 1000 if value > 1e11 else value
+        try:
+            return datetime.fromtimestamp(seconds, tz=timezone.utc).strftime(STATE_FORMAT)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    match = re.match(
+        r"^(\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?)(?:\.\d+)?([+-]\d{2}:?\d{2})?$", text
+    )
+    if not match:
+        return None
+    try:
+        parsed = datetime.fromisoformat(match.group(1) + (match.group(2) or ""))
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc).strftime(STATE_FORMAT)

@@ -159,3 +159,25 @@ def test_given_page_token_when_deep_copied_then_rows_before_survives():
     token = strategy.next_page_token(_response({"record_count": 300}), 50, None, strategy.initial_token)
     copied = copy.deepcopy(token)
     assert (int(copied), copied.rows_before, str(copied)) == (2, 50, "2")
+
+
+class TestHaloCursorStateMigration:
+    def _migration(self):
+        from source_halopsa.components import HaloCursorStateMigration
+
+        return HaloCursorStateMigration(cursor_field="last_update", parameters={})
+
+    def test_given_state_in_format_when_checking_then_no_migration(self):
+        assert not self._migration().should_migrate({"last_update": "2026-06-01T00:00:00Z"})
+        assert not self._migration().should_migrate({})
+
+    def test_given_naive_cursor_when_migrating_then_utc_state_format(self):
+        migration = self._migration()
+        assert migration.should_migrate({"last_update": "2026-06-01T00:00:00"})
+        assert migration.migrate({"last_update": "2026-06-01T00:00:00", "other": 1}) == {
+            "last_update": "2026-06-01T00:00:00Z",
+            "other": 1,
+        }
+
+    def test_given_unreadable_cursor_when_migrating_then_cursor_dropped(self):
+        assert self._migration().migrate({"last_update": "yesterday", "other": 1}) == {"other": 1}

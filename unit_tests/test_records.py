@@ -1,6 +1,6 @@
 import pytest
 
-from source_halopsa.records import normalize_datetime, normalize_record, page_rows
+from source_halopsa.records import coerce_cursor_value, normalize_datetime, normalize_record, page_rows
 
 
 class TestPageRows:
@@ -71,3 +71,26 @@ class TestNormalizeRecord:
             "customfields": [{"id": 4, "value": None}],
             "nested": {"ticket_id": 9},
         }
+
+
+class TestCoerceCursorValue:
+    @pytest.mark.parametrize(
+        "value, expected",
+        [
+            pytest.param("2026-06-01T10:20:30Z", "2026-06-01T10:20:30Z", id="test_state_format"),
+            pytest.param("2026-06-01T10:20:30", "2026-06-01T10:20:30Z", id="test_naive_is_utc"),
+            pytest.param(
+                "2026-06-01T10:20:30.9999999", "2026-06-01T10:20:30Z", id="test_fraction_dropped_earlier"
+            ),
+            pytest.param("2026-06-01T12:20:30+02:00", "2026-06-01T10:20:30Z", id="test_offset_to_utc"),
+            pytest.param("2026-06-01", "2026-06-01T00:00:00Z", id="test_date_only"),
+            pytest.param(1780000000, "2026-05-28T20:26:40Z", id="test_epoch_seconds"),
+            pytest.param(1780000000000, "2026-05-28T20:26:40Z", id="test_epoch_milliseconds"),
+            pytest.param("not a date", None, id="test_garbage"),
+            pytest.param("", None, id="test_empty"),
+            pytest.param(True, None, id="test_bool"),
+            pytest.param({"a": 1}, None, id="test_object"),
+        ],
+    )
+    def test_given_saved_cursor_when_coercing_then_state_format_or_none(self, value, expected):
+        assert coerce_cursor_value(value) == expected
