@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import requests
 from airbyte_cdk.models import FailureType
+from airbyte_cdk.utils.airbyte_secrets_utils import add_to_secrets
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 logger = logging.getLogger("airbyte")
@@ -140,6 +141,8 @@ class HaloTokenSource:
             )
         expires_in = body.get("expires_in")
         lifetime = float(expires_in) if isinstance(expires_in, (int, float)) and expires_in > 0 else 3600.0
+        # The CDK logs request headers at debug level; its secret filter then masks the token.
+        add_to_secrets(token)
         self._token = token
         self._expires_at = time.monotonic() + max(lifetime - EXPIRY_MARGIN_SECONDS, lifetime / 2)
 
@@ -149,8 +152,13 @@ class HaloTokenSource:
         for attempt in range(1, _TRANSIENT_TRIES + 1):
             try:
                 self.requests_made += 1
+                # Never follow a redirect: a 307 or 308 would post the client secret to wherever it points.
                 response = self._session.post(
-                    endpoint.url, params=endpoint.params, data=form, timeout=REQUEST_TIMEOUT_SECONDS
+                    endpoint.url,
+                    params=endpoint.params,
+                    data=form,
+                    timeout=REQUEST_TIMEOUT_SECONDS,
+                    allow_redirects=False,
                 )
             except requests.exceptions.SSLError as error:
                 raise tls_error(endpoint.url, error) from error
@@ -165,7 +173,7 @@ class HaloTokenSource:
                         failure_type=FailureType.transient_error,
                     ) from error
             else:
-                if response.ok:
+                if response.ok and not response.is_redirect:
                     return response
                 if response.status_code not in (429, 500, 502, 503, 504) or attempt == _TRANSIENT_TRIES:
                     raise token_rejection(endpoint, response)
@@ -200,6 +208,17 @@ def token_rejection(endpoint: TokenEndpoint, response: requests.Response) -> Air
             f"No Halo token endpoint at {endpoint.url}: check the Instance URL, or set the Authorisation "
             "Server URL shown in Halo's API Details."
         )
+    elif response.is_redirect:
+        target = urlsplit(response.headers.get("Location", "")).hostname or "another address"
+        message = (
+            f"Halo's token endpoint {endpoint.url} redirects to {target}, and the client secret is not sent "
+            "after a redirect: set the Authorisation Server URL shown in Halo's API Details."
+        )
+    elif status in (502, 503, 504):
+        message = (
+            f"Halo's token endpoint {endpoint.url} was unavailable (HTTP {status}) {_TRANSIENT_TRIES} times; "
+            "try again later."
+        )
     elif endpoint.tenant and (status >= 500 or code == "invalid_request"):
         # pip-halopsa saw a wrong tenant answered with HTTP 500 (halopsa-api.md §1.5).
         message = (
@@ -212,7 +231,7 @@ def token_rejection(endpoint: TokenEndpoint, response: requests.Response) -> Air
         message = (
             f"Halo's token endpoint {endpoint.url} answered HTTP {status}: check the Instance URL and Tenant."
         )
-    failure = FailureType.transient_error if status == 429 else FailureType.config_error
+    failure = FailureType.transient_error if status in (429, 502, 503, 504) else FailureType.config_error
     return AirbyteTracedException(
         message=message, internal_message=f"token endpoint HTTP {status}", failure_type=failure
     )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections import OrderedDict
 from collections.abc import Iterable, Mapping, MutableMapping
 from dataclasses import InitVar, dataclass
 from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import orjson
 import requests
@@ -25,6 +27,8 @@ from airbyte_cdk.sources.declarative.transformations.config_transformations.conf
 from airbyte_cdk.sources.declarative.transformations.transformation import RecordTransformation
 from airbyte_cdk.sources.declarative.validators.validation_strategy import ValidationStrategy
 from airbyte_cdk.sources.streams.http.error_handlers.backoff_strategy import BackoffStrategy
+from airbyte_cdk.sources.streams.http.error_handlers.error_handler import ErrorHandler
+from airbyte_cdk.sources.streams.http.error_handlers.response_models import ErrorResolution, ResponseAction
 from airbyte_cdk.sources.types import Config, Record, StreamSlice, StreamState
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
@@ -161,6 +165,77 @@ class HaloBackoff(BackoffStrategy):
         return float(min(2**attempt_count, 30))
 
 
+@dataclass
+class HaloRepeatedPageGuard(ErrorHandler):
+    """Retries a page that starts with the same row as page 1 or as the page before it.
+
+    An endpoint that ignores `page_no` answers page 1 again (halocli saw it on /CRMNote; django-psa stops
+    when a page's first id repeats): emitted, its rows would be duplicated and the rows of the page asked
+    for never read. The first row id of each page is kept per listing (the URL without `page_no`), and a
+    repeat is retried like a transient error, so a Halo that keeps repeating fails the stream after the
+    error handler's retries instead of syncing a wrong set. Used first in a CompositeErrorHandler: it
+    answers None for everything else, which hands the response on to the next handler.
+    """
+
+    config: Config
+    parameters: InitVar[Mapping[str, Any]]
+    data_key: str = ""
+    max_retries: int = 10
+
+    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
+        self._key = InterpolatedString.create(self.data_key, parameters=parameters).eval({})
+        self._stream = parameters.get("name", "")
+        self._first_ids: dict[str, dict[int, Any]] = {}
+        self._lock = threading.Lock()
+
+    @property
+    def max_time(self) -> int | None:
+        return None
+
+    def interpret_response(
+        self, response_or_exception: requests.Response | Exception | None
+    ) -> ErrorResolution | None:
+        response = response_or_exception
+        if not isinstance(response, requests.Response) or response.status_code != 200:
+            return None
+        listing, page = _listing_and_page(response.request.url)
+        if page is None:
+            return None
+        try:
+            rows = page_rows(orjson.loads(response.content), self._key)
+        except orjson.JSONDecodeError:
+            return None
+        first = rows[0].get("id") if rows else None
+        if first is None:
+            return None
+        with self._lock:
+            seen = self._first_ids.setdefault(listing, {})
+            repeated = next((p for p in {1, page - 1} if p < page and seen.get(p) == first), None)
+            if repeated is None:
+                seen[page] = first
+                return None
+        message = (
+            f"Halo answered page {page} of {self._stream} with the rows of page {repeated} again (the endpoint "
+            "ignored page_no); the page is requested again rather than read twice."
+        )
+        logger.warning(message)
+        return ErrorResolution(
+            response_action=ResponseAction.RETRY,
+            failure_type=FailureType.transient_error,
+            error_message=message,
+        )
+
+
+def _listing_and_page(url: str | None) -> tuple[str, int | None]:
+    """The request URL without `page_no`, and the page number it asked for (None when not paged)."""
+    parts = urlsplit(url or "")
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    pages = [value for name, value in query if name == "page_no"]
+    rest = sorted((name, value) for name, value in query if name != "page_no")
+    listing = urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(rest), ""))
+    return listing, int(pages[-1]) if pages and pages[-1].isdigit() else None
+
+
 # --- Extraction and transformation --------------------------------------------------------------------
 
 
@@ -207,11 +282,12 @@ class HaloInvoiceLineExtractor(RecordExtractor):
 
 
 @dataclass
-class HaloProjectTaskFilter(RecordFilter):
-    """Keeps child tickets whose parent is a project.
+class HaloDeduplicateFilter(RecordFilter):
+    """Drops a record already emitted in the same slice, by primary key.
 
-    Halo lists children of any ticket with `includechildren=2`; which parents are projects is known
-    only from `/Projects`, read once per sync and only if a child ticket came back.
+    A page can be read twice when rows leave the result set mid-read (HaloPageIncrement steps back),
+    or when Halo serves a page again; a sync must not emit a record twice. Keys are kept for the most
+    recent slices only, so memory follows the largest slice, not the whole sync.
     """
 
     config: Config
@@ -219,7 +295,9 @@ class HaloProjectTaskFilter(RecordFilter):
     condition: str = ""
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
-        self._project_ids: set[int] | None = None
+        key = parameters.get("dedup_key") or ["id"]
+        self._key_fields = [key] if isinstance(key, str) else list(key)
+        self._seen: OrderedDict[str, set[Any]] = OrderedDict()
         self._lock = threading.Lock()
 
     def filter_records(
@@ -229,13 +307,65 @@ class HaloProjectTaskFilter(RecordFilter):
         stream_slice: StreamSlice | None = None,
         next_page_token: Mapping[str, Any] | None = None,
     ) -> Iterable[Mapping[str, Any]]:
+        seen = self._seen_in(stream_slice)
         for record in records:
+            key = tuple(_key_part(record.get(name)) for name in self._key_fields)
+            with self._lock:
+                if key in seen:
+                    continue
+                seen.add(key)
+            yield record
+
+    def _seen_in(self, stream_slice: StreamSlice | None) -> set[Any]:
+        slice_key = orjson.dumps(
+            [dict(stream_slice.partition), dict(stream_slice.cursor_slice)] if stream_slice else None,
+            option=orjson.OPT_SORT_KEYS,
+            default=str,
+        ).decode()
+        with self._lock:
+            if slice_key not in self._seen:
+                self._seen[slice_key] = set()
+                while len(self._seen) > MAX_TRACKED_SLICES:
+                    self._seen.popitem(last=False)
+            self._seen.move_to_end(slice_key)
+            return self._seen[slice_key]
+
+
+# Slices read at once are bounded by the concurrency level (at most 8), so 16 covers them all.
+MAX_TRACKED_SLICES = 16
+
+
+def _key_part(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+@dataclass
+class HaloProjectTaskFilter(HaloDeduplicateFilter):
+    """Keeps child tickets whose parent is a project.
+
+    Halo lists children of any ticket with `includechildren=2`; which parents are projects is known
+    only from `/Projects`, read once per sync and only if a child ticket came back.
+    """
+
+    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
+        super().__post_init__(parameters)
+        self._project_ids: set[int] | None = None
+        self._projects_lock = threading.Lock()
+
+    def filter_records(
+        self,
+        records: Iterable[Mapping[str, Any]],
+        stream_state: StreamState,
+        stream_slice: StreamSlice | None = None,
+        next_page_token: Mapping[str, Any] | None = None,
+    ) -> Iterable[Mapping[str, Any]]:
+        for record in super().filter_records(records, stream_state, stream_slice, next_page_token):
             parent = record.get("parent_id")
             if isinstance(parent, (int, float)) and parent and int(parent) in self._projects():
                 yield record
 
     def _projects(self) -> set[int]:
-        with self._lock:
+        with self._projects_lock:
             if self._project_ids is None:
                 self._project_ids = project_ids(self.config)
             return self._project_ids
@@ -261,18 +391,20 @@ class HaloRecordNormalizer(RecordTransformation):
 
 
 class _PageNumber(int):
-    """A page number that remembers how many rows the pages before it returned."""
+    """A page number that remembers what the pages before it showed: rows, total, page length."""
 
-    rows_before: int = 0
-
-    def __new__(cls, page: int, rows_before: int) -> _PageNumber:
+    def __new__(
+        cls, page: int, rows_before: int, total_before: int | None = None, page_length: int = 0
+    ) -> _PageNumber:
         number = super().__new__(cls, page)
         number.rows_before = rows_before
+        number.total_before = total_before
+        number.page_length = page_length
         return number
 
-    def __getnewargs__(self) -> tuple[int, int]:
+    def __getnewargs__(self) -> tuple[int, int, int | None, int]:
         # The CDK deep-copies request options, page token included.
-        return int(self), self.rows_before
+        return int(self), self.rows_before, self.total_before, self.page_length
 
 
 @dataclass
@@ -304,20 +436,28 @@ class HaloPageIncrement(PaginationStrategy):
         page_size_override: int | None = None,
         stream_slice: StreamSlice | None = None,
     ) -> Any | None:
-        if last_page_size == 0:
-            return None
         page = int(last_page_token_value or self.start_from_page)
         requested = page_size_override or self.page_size
         rows_before = getattr(last_page_token_value, "rows_before", (page - self.start_from_page) * requested)
         total, page_rows_count = _page_counts(response, self._key)
-        # Count the page's own rows: a stream may emit several records per row (invoice lines).
+        # Count the page's own rows, not the records the CDK kept: filters drop some (project tasks,
+        # duplicates) and invoice lines are several per row, so last_page_size says nothing about paging.
         rows_on_page = last_page_size if page_rows_count is None else page_rows_count
         if rows_on_page == 0:
             return None
         rows_seen = rows_before + rows_on_page
+        page_length = max(getattr(last_page_token_value, "page_length", 0), rows_on_page)
         if total is None:
-            return _PageNumber(page + 1, rows_seen) if rows_on_page >= requested else None
-        return _PageNumber(page + 1, rows_seen) if rows_seen < total else None
+            return _PageNumber(page + 1, rows_seen, None, page_length) if rows_on_page >= requested else None
+        total_before = getattr(last_page_token_value, "total_before", None)
+        if total_before is not None and total < total_before:
+            # Rows left the result set while we paged (updated past the frozen upper bound, or deleted), so
+            # every later row moved up: step back to re-read what slid onto pages already read. The
+            # records read twice are dropped by HaloDeduplicateFilter.
+            resume_at = max(rows_before - (total_before - total), 0)
+            back = self.start_from_page + resume_at // page_length
+            return _PageNumber(back, (back - self.start_from_page) * page_length, total, page_length)
+        return _PageNumber(page + 1, rows_seen, total, page_length) if rows_seen < total else None
 
     def get_page_size(self) -> int | None:
         return self.page_size

@@ -12,14 +12,16 @@ Each costs one request, made only when a stream that needs it is selected.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any
 
 import requests
-from airbyte_cdk.models import ConfiguredAirbyteCatalog
+from airbyte_cdk.models import ConfiguredAirbyteCatalog, FailureType
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from source_halopsa.auth import REQUEST_TIMEOUT_SECONDS, token_source_for
+from source_halopsa.auth import REQUEST_TIMEOUT_SECONDS, rate_limit_wait_seconds, token_source_for
 from source_halopsa.config import parse_start_date
 from source_halopsa.records import normalize_datetime, page_rows
 
@@ -63,15 +65,38 @@ def with_read_context(
 
 
 def _get(config: Mapping[str, Any], path: str, params: Mapping[str, str]) -> Any:
-    token = token_source_for(config).token()
-    response = requests.get(
-        f"{config['instance_url']}/api/{path}",
-        params=params,
-        headers={"Authorization": f"Bearer {token}"},
-        timeout=REQUEST_TIMEOUT_SECONDS,
-    )
-    response.raise_for_status()
-    return response.json()
+    """GET with the shared token; transient failures (429, 5xx, resets) are retried like the streams'."""
+    source = token_source_for(config)
+    for attempt in range(1, _TRIES + 1):
+        response = None
+        try:
+            response = requests.get(
+                f"{config['instance_url']}/api/{path}",
+                params=params,
+                headers={"Authorization": f"Bearer {source.token()}"},
+                timeout=REQUEST_TIMEOUT_SECONDS,
+            )
+        except (requests.ConnectionError, requests.Timeout):
+            if attempt == _TRIES:
+                raise
+        else:
+            if response.status_code == 401 and attempt == 1:
+                source.refresh()
+                continue
+            if response.status_code not in (429, 500, 502, 503, 504) or attempt == _TRIES:
+                response.raise_for_status()
+                return response.json()
+        wait = (
+            rate_limit_wait_seconds(config)
+            if response is not None and response.status_code == 429
+            else 2**attempt
+        )
+        logger.info(f"Halo did not answer /{path} ({attempt} of {_TRIES}); retrying in {wait:.0f} s.")
+        time.sleep(wait)
+    raise AssertionError("unreachable")
+
+
+_TRIES = 5
 
 
 def earliest_ticket_date(config: Mapping[str, Any]) -> str | None:
@@ -101,12 +126,19 @@ def earliest_ticket_date(config: Mapping[str, Any]) -> str | None:
 
 
 def custom_field_ids(config: Mapping[str, Any]) -> str:
-    """Every custom field's id, comma-separated; empty when Halo has none or does not say."""
+    """Every custom field's id, comma-separated; empty when Halo has none or refuses to list them."""
     try:
         rows = page_rows(_get(config, "FieldInfo", {}), "fields")
+    except requests.HTTPError as error:
+        if error.response is not None and error.response.status_code in (403, 404):
+            logger.warning(
+                f"Halo refused to list custom fields (HTTP {error.response.status_code}): tickets come without customfields. Grant the API "
+                "application Read on Assets (custom field set-up) to get them."
+            )
+            return ""
+        raise _unavailable("custom fields", error) from error
     except (requests.RequestException, ValueError) as error:
-        logger.warning(f"Could not list custom fields ({type(error).__name__}); tickets come without them.")
-        return ""
+        raise _unavailable("custom fields", error) from error
     ids = sorted(
         {
             int(row["id"])
@@ -118,15 +150,29 @@ def custom_field_ids(config: Mapping[str, Any]) -> str:
 
 
 def project_ids(config: Mapping[str, Any]) -> set[int]:
-    """The id of every project, open or closed: one request per 100 projects."""
+    """The id of every project, open or closed: one request per page of projects."""
     ids: set[int] = set()
-    page = 1
+    page, seen = 1, 0
     while True:
-        body = _get(config, "Projects", {"pageinate": "true", "page_size": "100", "page_no": str(page)})
+        try:
+            body = _get(config, "Projects", {"pageinate": "true", "page_size": "100", "page_no": str(page)})
+        except (requests.RequestException, ValueError) as error:
+            raise _unavailable("the project list", error) from error
         rows = page_rows(body, "tickets")
         ids.update(int(row["id"]) for row in rows if isinstance(row.get("id"), (int, float)))
+        seen += len(rows)
         total = body.get("record_count") if isinstance(body, dict) else None
-        seen = (page - 1) * 100 + len(rows)
-        if not rows or not isinstance(total, int) or seen >= total:
+        done = seen >= total if isinstance(total, int) else len(rows) < 100
+        if not rows or done:
             return ids
         page += 1
+
+
+def _unavailable(what: str, error: Exception) -> AirbyteTracedException:
+    status = getattr(getattr(error, "response", None), "status_code", None)
+    return AirbyteTracedException(
+        message=f"Halo did not list {what} after {_TRIES} tries ({'HTTP ' + str(status) if status else type(error).__name__}); "
+        "try the sync again later.",
+        internal_message=f"{type(error).__name__} reading {what}",
+        failure_type=FailureType.transient_error,
+    )

@@ -18,7 +18,15 @@ def page_rows(body: Any, data_key: str) -> list[dict[str, Any]]:
     elif isinstance(body, dict):
         rows = body.get(data_key)
         if not isinstance(rows, list):
-            rows = next((body[key] for key in _FALLBACK_KEYS if isinstance(body.get(key), list)), [])
+            rows = next((body[key] for key in _FALLBACK_KEYS if isinstance(body.get(key), list)), None)
+        if not isinstance(rows, list):
+            # An undocumented key (/CRMNote, /ChargeRate, /TimesheetEvent): the envelope's only list of rows.
+            lists = [
+                value
+                for value in body.values()
+                if isinstance(value, list) and value and isinstance(value[0], dict)
+            ]
+            rows = lists[0] if len(lists) == 1 else []
     else:
         rows = []
     return [row for row in rows if isinstance(row, dict)]

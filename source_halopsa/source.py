@@ -20,8 +20,9 @@ from source_halopsa.budget import log_budget_waits
 from source_halopsa.check import check_halo_connection
 from source_halopsa.read_context import with_read_context
 
-# The token request, authinfo and the read-time probes: at most three per window (source.py docstring).
-RESERVED_REQUESTS = 3
+# Requests outside the CDK's budget at a sync's start: authinfo, the token, the earliest ticket and the
+# custom-field list, plus one spare (a token renewal).
+RESERVED_REQUESTS = 5
 
 # Absolute, so a manifest.yaml in the working directory can never shadow the packaged one
 # (airbyte-cdk.md §2.2).

@@ -181,3 +181,65 @@ class TestHaloCursorStateMigration:
 
     def test_given_unreadable_cursor_when_migrating_then_cursor_dropped(self):
         assert self._migration().migrate({"last_update": "yesterday", "other": 1}) == {"other": 1}
+
+
+class TestHaloPageIncrementWithFilteredAndShiftingPages:
+    def _next(self, strategy, token, rows, total, kept=None):
+        body = {"record_count": total, "tickets": [{}] * rows}
+        return strategy.next_page_token(_response(body), rows if kept is None else kept, None, token)
+
+    def test_given_page_whose_records_were_all_filtered_when_paging_then_continues(self):
+        """project_tasks keeps few rows of a page, invoice_lines several per row: page rows decide."""
+        strategy = HaloPageIncrement(page_size=100, data_key="tickets", parameters={})
+        assert self._next(strategy, strategy.initial_token, 100, 250, kept=0) == 2
+
+    def test_given_rows_left_the_set_while_paging_when_paging_then_steps_back(self):
+        strategy = HaloPageIncrement(page_size=100, data_key="tickets", parameters={})
+        second = self._next(strategy, strategy.initial_token, 100, 296)
+        back = self._next(strategy, second, 100, 284)  # 12 rows left before page 2 was served
+        assert (int(back), back.rows_before) == (1, 0)
+        again = self._next(strategy, back, 100, 284, kept=0)  # page 1 re-read: all duplicates
+        assert int(again) == 2
+        third = self._next(strategy, again, 100, 284)
+        assert int(third) == 3 and self._next(strategy, third, 84, 284) is None
+
+    def test_given_rows_added_while_paging_when_paging_then_carries_on(self):
+        strategy = HaloPageIncrement(page_size=100, data_key="tickets", parameters={})
+        second = self._next(strategy, strategy.initial_token, 100, 200)
+        assert int(self._next(strategy, second, 100, 203)) == 3
+
+
+class TestHaloDeduplicateFilter:
+    def _filter(self, **parameters):
+        from source_halopsa.components import HaloDeduplicateFilter
+
+        return HaloDeduplicateFilter(config={}, parameters=parameters)
+
+    def _slice(self, start):
+        from airbyte_cdk.sources.types import StreamSlice
+
+        return StreamSlice(partition={}, cursor_slice={"start_time": start})
+
+    def test_given_record_seen_in_slice_when_filtering_then_dropped(self):
+        dedup = self._filter()
+        window = self._slice("2026-01-01")
+        assert list(dedup.filter_records([{"id": 1}, {"id": 2}], {}, window)) == [{"id": 1}, {"id": 2}]
+        assert list(dedup.filter_records([{"id": 2.0}, {"id": 3}], {}, window)) == [{"id": 3}]
+
+    def test_given_composite_key_when_filtering_then_whole_key_compared(self):
+        dedup = self._filter(dedup_key=["ticket_id", "id"])
+        records = [{"ticket_id": 1, "id": 1}, {"ticket_id": 2, "id": 1}, {"ticket_id": 1, "id": 1}]
+        assert list(dedup.filter_records(records, {}, self._slice("a"))) == records[:2]
+
+    def test_given_other_slice_when_filtering_then_independent(self):
+        dedup = self._filter()
+        list(dedup.filter_records([{"id": 1}], {}, self._slice("a")))
+        assert list(dedup.filter_records([{"id": 1}], {}, self._slice("b"))) == [{"id": 1}]
+
+    def test_given_many_slices_when_filtering_then_old_slices_forgotten(self):
+        from source_halopsa.components import MAX_TRACKED_SLICES
+
+        dedup = self._filter()
+        for day in range(MAX_TRACKED_SLICES * 3):
+            list(dedup.filter_records([{"id": day}], {}, self._slice(str(day))))
+        assert len(dedup._seen) == MAX_TRACKED_SLICES

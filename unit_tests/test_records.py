@@ -94,3 +94,8 @@ class TestCoerceCursorValue:
     )
     def test_given_saved_cursor_when_coercing_then_state_format_or_none(self, value, expected):
         assert coerce_cursor_value(value) == expected
+
+
+def test_given_undocumented_envelope_key_when_extracting_then_its_only_list_of_rows():
+    body = {"record_count": 2, "crmnotes": [{"id": 1}, {"id": 2}], "columns": []}
+    assert page_rows(body, "notes") == [{"id": 1}, {"id": 2}]
