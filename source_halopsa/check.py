@@ -6,6 +6,7 @@ most common complaint about comparable connectors (peers-and-lessons.md §3, row
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from typing import Any
 
@@ -14,6 +15,8 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_halopsa.auth import REQUEST_TIMEOUT_SECONDS, tls_error, token_source_for, unreachable_error
 from source_halopsa.config import ConfigError, validate_config
+
+logger = logging.getLogger("airbyte")
 
 # (area as Halo's API application permissions name it, endpoint probed)
 PERMISSION_PROBES = (
@@ -24,6 +27,17 @@ PERMISSION_PROBES = (
     ("Invoices", "Invoice"),
 )
 PROBE_PARAMS = {"pageinate": "true", "page_size": "1", "page_no": "1"}
+# Areas only some streams need: a refusal is a warning naming the streams, not a failed check, since
+# Halo's set-up guide grants the five areas above and these streams can be deselected.
+OPTIONAL_PROBES = (
+    ("CRM", "Opportunities", PROBE_PARAMS, "opportunities"),
+    (
+        "Timesheets",
+        "TimesheetEvent",
+        {"start_date": "2000-01-01T00:00:00Z", "end_date": "2000-01-02T00:00:00Z"},
+        "timesheet_events",
+    ),
+)
 
 
 def check_halo_connection(config: Mapping[str, Any]) -> tuple[bool, str | None]:
@@ -32,6 +46,12 @@ def check_halo_connection(config: Mapping[str, Any]) -> tuple[bool, str | None]:
         tokens = token_source_for(config)
         tokens.token()
         missing = [area for area, path in PERMISSION_PROBES if not _probe(config, tokens, area, path)]
+        for area, path, params, stream in OPTIONAL_PROBES:
+            if not _probe(config, tokens, area, path, params):
+                logger.warning(
+                    f"The Halo API application lacks Read on {area}: the {stream} stream will fail. Set {area} "
+                    f"to Read in the application's Permissions, or deselect {stream}."
+                )
     except ConfigError as error:
         return False, str(error)
     except AirbyteTracedException as error:
@@ -46,7 +66,9 @@ def check_halo_connection(config: Mapping[str, Any]) -> tuple[bool, str | None]:
     return True, None
 
 
-def _probe(config: Mapping[str, Any], tokens: Any, area: str, path: str) -> bool:
+def _probe(
+    config: Mapping[str, Any], tokens: Any, area: str, path: str, params: Mapping[str, str] = PROBE_PARAMS
+) -> bool:
     """True if readable, False on 403; raises with a clear message for anything else."""
     url = f"{config['instance_url']}/api/{path}"
     token = tokens.token()
@@ -54,7 +76,7 @@ def _probe(config: Mapping[str, Any], tokens: Any, area: str, path: str) -> bool
         try:
             response = requests.get(
                 url,
-                params=PROBE_PARAMS,
+                params=params,
                 headers={"Authorization": f"Bearer {token}"},
                 timeout=REQUEST_TIMEOUT_SECONDS,
             )

@@ -12,6 +12,8 @@ def halo(requests_mock):
     requests_mock.post(f"{INSTANCE}/auth/token", json={"access_token": "tok", "expires_in": 3600})
     for _, path in PERMISSION_PROBES:
         requests_mock.get(f"{INSTANCE}/api/{path}", json={"record_count": 0})
+    requests_mock.get(f"{INSTANCE}/api/Opportunities", json={"record_count": 0})
+    requests_mock.get(f"{INSTANCE}/api/TimesheetEvent", json=[])
     return requests_mock
 
 
@@ -25,9 +27,11 @@ class TestCheck:
             "/api/asset",
             "/api/projects",
             "/api/invoice",
+            "/api/opportunities",
+            "/api/timesheetevent",
         ]
         assert all(
-            request.qs == {"pageinate": ["true"], "page_size": ["1"], "page_no": ["1"]} for request in probes
+            request.qs == {"pageinate": ["true"], "page_size": ["1"], "page_no": ["1"]} for request in probes[:6]
         )
 
     def test_given_missing_permissions_when_checking_then_names_every_area(self, halo):
@@ -65,3 +69,9 @@ class TestCheck:
         halo.get(f"{INSTANCE}/api/Tickets", exc=requests.exceptions.ConnectTimeout("timed out"))
         ok, message = check_halo_connection(CONFIG)
         assert not ok and message.startswith("Cannot reach acme.halopsa.com")
+
+
+def test_given_optional_area_refused_when_checking_then_succeeds_with_a_warning(halo, caplog):
+    halo.get(f"{INSTANCE}/api/TimesheetEvent", status_code=403)
+    assert check_halo_connection(CONFIG) == (True, None)
+    assert "lacks Read on Timesheets: the timesheet_events stream will fail" in caplog.text
