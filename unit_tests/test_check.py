@@ -31,7 +31,8 @@ class TestCheck:
             "/api/timesheetevent",
         ]
         assert all(
-            request.qs == {"pageinate": ["true"], "page_size": ["1"], "page_no": ["1"]} for request in probes[:6]
+            request.qs == {"pageinate": ["true"], "page_size": ["1"], "page_no": ["1"]}
+            for request in probes[:6]
         )
 
     def test_given_missing_permissions_when_checking_then_names_every_area(self, halo):
