@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
+import signal
 import subprocess
 import sys
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -124,3 +126,19 @@ def run_console(
     )
     messages = [json.loads(line) for line in process.stdout.splitlines() if line.startswith("{")]
     return process.returncode, messages, process.stderr + process.stdout
+
+
+@contextlib.contextmanager
+def deadline(seconds: float) -> Iterator[None]:
+    """Fail instead of hanging: raise TimeoutError in the main thread once `seconds` have passed."""
+
+    def expire(signum: int, frame: Any) -> None:
+        raise TimeoutError(f"no result within {seconds} s: the connector hangs or retries endlessly")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)

@@ -1,4 +1,4 @@
-"""PyAirbyte runs the installed connector into its default DuckDB cache, and a second read is incremental."""
+"""PyAirbyte runs the installed connector into a DuckDB cache, and a second read is incremental."""
 
 import os
 import sys
@@ -19,7 +19,6 @@ def test_given_pyairbyte_when_reading_twice_then_duckdb_holds_all_and_second_rea
     fresh_simulator, tmp_path, monkeypatch
 ):
     sim = fresh_simulator
-    monkeypatch.chdir(tmp_path)  # the default cache lives under ./.cache
     source = ab.get_source(
         "source-halopsa",
         config={**sim.config(), **UNTHROTTLED, "lookback_window_minutes": 0},
@@ -27,7 +26,7 @@ def test_given_pyairbyte_when_reading_twice_then_duckdb_holds_all_and_second_rea
     )
     source.check()
     source.select_streams(["tickets", "statuses"])
-    cache = ab.get_default_cache()
+    cache = ab.caches.DuckDBCache(db_path=tmp_path / "pyairbyte.duckdb")  # PyAirbyte's default cache type
 
     first = source.read(cache=cache)
     tickets = cache["tickets"].to_pandas()

@@ -22,6 +22,8 @@ from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.airbyte_secrets_utils import add_to_secrets
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from source_halopsa.config import shown
+
 logger = logging.getLogger("airbyte")
 
 # Halo tokens live 3600 s (halopsa-api.md §1.4); renew a minute early so a token never expires
@@ -222,7 +224,7 @@ def token_rejection(endpoint: TokenEndpoint, response: requests.Response) -> Air
     elif endpoint.tenant and (status >= 500 or code == "invalid_request"):
         # pip-halopsa saw a wrong tenant answered with HTTP 500 (halopsa-api.md §1.5).
         message = (
-            f"Halo's token endpoint failed for tenant '{endpoint.tenant}' (HTTP {status}): check Tenant "
+            f"Halo's token endpoint failed for tenant '{shown(endpoint.tenant)}' (HTTP {status}): check Tenant "
             "against Configuration > Integrations > Halo API > API Details."
         )
     elif status == 429:

@@ -17,6 +17,8 @@ from urllib.parse import urlsplit, urlunsplit
 # Server" in /auth) or from a browser tab; the instance URL is what precedes them.
 _PASTED_SUFFIX = re.compile(r"(/(api|auth)(/.*)?|/token|/swagger(/.*)?)$", re.IGNORECASE)
 _OPTIONAL_TEXT_FIELDS = ("tenant", "authorization_server_url", "scope", "start_date")
+# A host name (letters of any script, digits, hyphens, dots) or an IP address; no spaces or punctuation.
+_HOST = re.compile(r"^(\[[0-9a-f:.]+\]|[0-9a-f:]+:[0-9a-f:.]*|[\w-]+(\.[\w-]+)*\.?)$", re.IGNORECASE)
 
 
 class ConfigError(ValueError):
@@ -73,6 +75,13 @@ def normalize_config(config: MutableMapping[str, Any]) -> None:
         config["authorization_server_url"] = re.sub(r"/token$", "", auth, flags=re.IGNORECASE)
 
 
+def shown(value: Any, limit: int = 80) -> str:
+    """A value as a message quotes it: one line (control characters escaped), at most `limit` characters."""
+    text = value if isinstance(value, str) else repr(value)
+    text = "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode() for ch in text)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def is_loopback(host: str) -> bool:
     if host == "localhost":
         return True
@@ -85,19 +94,35 @@ def is_loopback(host: str) -> bool:
 def check_url(field: str, value: Any) -> None:
     """Raise ConfigError unless value is an absolute https URL (http only on a loopback host)."""
     title = _TITLES[field]
+    if value is not None and not isinstance(value, str):
+        raise ConfigError(
+            f"{title} must be text such as https://yourcompany.halopsa.com, not {type(value).__name__}."
+        )
     if not isinstance(value, str) or not value.strip():
         raise ConfigError(f"{title} is empty: enter your Halo URL, e.g. https://yourcompany.halopsa.com.")
     value = value.strip()
+    quoted = shown(value)
+    not_an_address = ConfigError(
+        f"{title} '{quoted}' is not a web address: use the form https://yourcompany.halopsa.com."
+    )
     if "://" not in value:
-        raise ConfigError(f"{title} '{value}' has no scheme: write it as https://{value.lstrip('/')}.")
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+        if re.match(r"^[a-z][a-z0-9+.-]*:/*$", value, re.IGNORECASE):  # a scheme and nothing else
+            raise not_an_address
         raise ConfigError(
-            f"{title} '{value}' is not a web address: use the form https://yourcompany.halopsa.com."
+            f"{title} '{quoted}' has no scheme: write it as https://{shown(value.lstrip('/'))}."
         )
+    parts = urlsplit(value)
+    try:
+        parts.port  # noqa: B018 - raises on a port out of range or not a number
+    except ValueError:
+        raise ConfigError(
+            f"{title} '{quoted}' has an invalid port: leave the port out, e.g. https://yourcompany.halopsa.com."
+        ) from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or not _HOST.match(parts.hostname):
+        raise not_an_address
     if parts.scheme == "http" and not is_loopback(parts.hostname):
         raise ConfigError(
-            f"{title} '{value}' uses http: Halo must be reached over https (http is allowed only for "
+            f"{title} '{quoted}' uses http: Halo must be reached over https (http is allowed only for "
             "localhost); change it to https://."
         )
 
@@ -111,13 +136,13 @@ def parse_start_date(value: str) -> datetime:
         parsed = datetime.fromisoformat(text)
     except ValueError as error:
         raise ConfigError(
-            f"Start date '{value}' is not an ISO 8601 date: use e.g. 2024-01-01 or 2024-01-01T00:00:00Z, "
+            f"Start date '{shown(value)}' is not an ISO 8601 date: use e.g. 2024-01-01 or 2024-01-01T00:00:00Z, "
             "or leave it empty to sync all history."
         ) from error
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=timezone.utc)
     if parsed.year < 1980:
-        raise ConfigError(f"Start date '{value}' is before 1980: use a real date or leave it empty.")
+        raise ConfigError(f"Start date '{shown(value)}' is before 1980: use a real date or leave it empty.")
     return parsed.astimezone(timezone.utc)
 
 
@@ -126,12 +151,17 @@ def validate_config(config: Mapping[str, Any]) -> None:
     check_url("instance_url", config.get("instance_url"))
     for key in ("client_id", "client_secret"):
         value = config.get(key)
+        if value is not None and not isinstance(value, str):
+            raise ConfigError(
+                f"{_TITLES[key]} must be text, not {type(value).__name__}: copy it from Configuration > "
+                "Integrations > Halo API > your API application in Halo."
+            )
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(
                 f"{_TITLES[key]} is empty: copy it from Configuration > Integrations > Halo API > your "
                 "API application in Halo."
             )
-    if config.get("authorization_server_url"):
+    if config.get("authorization_server_url") is not None:
         check_url("authorization_server_url", config["authorization_server_url"])
     for key in ("tenant", "scope"):
         if key in config and not isinstance(config[key], str):
@@ -140,14 +170,19 @@ def validate_config(config: Mapping[str, Any]) -> None:
         if not isinstance(config["start_date"], str):
             raise ConfigError("Start date must be text such as 2024-01-01T00:00:00Z.")
         parse_start_date(config["start_date"])
-    for key, low in (
-        ("lookback_window_minutes", 0),
-        ("rate_limit_requests", 1),
-        ("rate_limit_window_seconds", 1),
+    # The bounds of the spec's integer fields, checked here so that the message names the field.
+    for key, low, high in (
+        ("lookback_window_minutes", 0, 10080),
+        ("rate_limit_requests", 1, None),
+        ("rate_limit_window_seconds", 1, None),
+        ("actions_window_days", 1, 31),
     ):
         value = config.get(key)
-        if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < low):
-            raise ConfigError(f"{_TITLES[key]} must be a whole number of at least {low}, not {value!r}.")
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, int) or value < low or (high and value > high)
+        ):
+            bounds = f"from {low} to {high}" if high else f"of at least {low}"
+            raise ConfigError(f"{_TITLES[key]} must be a whole number {bounds}, not {shown(repr(value))}.")
 
 
 _TITLES = {
@@ -161,4 +196,5 @@ _TITLES = {
     "lookback_window_minutes": "Lookback window (minutes)",
     "rate_limit_requests": "Rate limit: requests",
     "rate_limit_window_seconds": "Rate limit: window (seconds)",
+    "actions_window_days": "Actions window (days)",
 }

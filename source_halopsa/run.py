@@ -3,12 +3,39 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
+from typing import Any
 
-from airbyte_cdk.entrypoint import AirbyteEntrypoint, launch
-from airbyte_cdk.models import FailureType
+from airbyte_cdk.entrypoint import AirbyteEntrypoint
+from airbyte_cdk.logger import PRINT_BUFFER
+from airbyte_cdk.models import ConnectorSpecification, FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from source_halopsa.config import ConfigError, normalize_config, validate_config
 from source_halopsa.source import SourceHalopsa
+
+
+class _InvalidConfig(AirbyteTracedException):
+    """A config rejected before any request: reported in one line, without a traceback."""
+
+
+class _HaloEntrypoint(AirbyteEntrypoint):
+    """The CDK's entrypoint, with the connector's one-line config messages before its spec validation.
+
+    The CDK validates the config against the spec first, and its messages name no field ("Config
+    validation error: 0 is less than the minimum of 1"). `validate_config` covers the spec's constraints
+    with messages that name the field and the fix; the spec validation still runs after it.
+    """
+
+    @staticmethod
+    def validate_connection(source_spec: ConnectorSpecification, config: Mapping[str, Any]) -> None:
+        normalized = dict(config)
+        normalize_config(normalized)  # blank optional fields are dropped, as they are for the sync
+        try:
+            validate_config(normalized)
+        except ConfigError as error:
+            raise _InvalidConfig(message=str(error), failure_type=FailureType.config_error) from None
+        AirbyteEntrypoint.validate_connection(source_spec, config)
 
 
 def _source(args: list[str]) -> SourceHalopsa:
@@ -37,4 +64,12 @@ def run() -> None:
             )
         AirbyteTracedException(message=message, failure_type=FailureType.config_error).emit_message()
         sys.exit(1)
-    launch(source, args)
+    entrypoint = _HaloEntrypoint(source)
+    parsed_args = entrypoint.parse_args(args)
+    try:
+        with PRINT_BUFFER:  # as airbyte_cdk.entrypoint.launch does
+            for message in entrypoint.run(parsed_args):
+                print(f"{message}\n", end="")
+    except _InvalidConfig as error:  # `check` reports it as a failed connection status instead
+        _InvalidConfig(message=error.message, failure_type=FailureType.config_error).emit_message()
+        sys.exit(1)

@@ -29,6 +29,11 @@ RESERVED_REQUESTS = 5
 MANIFEST_PATH = str(Path(__file__).with_name("manifest.yaml"))
 
 
+def _positive(value: Any, default: int) -> int:
+    """A whole number of at least 1, else the default: the check reports the bad value in one line."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value >= 1 else default
+
+
 class SourceHalopsa(YamlDeclarativeSource):
     def __init__(
         self,
@@ -47,8 +52,8 @@ class SourceHalopsa(YamlDeclarativeSource):
         requests of every window are left to them: a budget equal to Halo's then never trips a 429.
         """
         rate = self._source_config["api_budget"]["policies"][0]["rates"][0]
-        rate["limit"] = max(int(self._config.get("rate_limit_requests") or 300) - RESERVED_REQUESTS, 1)
-        rate["interval"] = f"PT{int(self._config.get('rate_limit_window_seconds') or 300)}S"
+        rate["limit"] = max(_positive(self._config.get("rate_limit_requests"), 300) - RESERVED_REQUESTS, 1)
+        rate["interval"] = f"PT{_positive(self._config.get('rate_limit_window_seconds'), 300)}S"
 
     def _prepare_for_stream_build(self) -> None:
         super()._prepare_for_stream_build()

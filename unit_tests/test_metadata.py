@@ -1,13 +1,13 @@
 """metadata.yaml agrees with pyproject.toml, the Dockerfile and the connector it describes."""
 
 import re
-import tomllib
 import uuid
 from pathlib import Path
 
+import tomllib
 import yaml
-
 from airbyte_cdk.models.connector_metadata import MetadataFile
+
 from source_halopsa import SourceHalopsa
 
 ROOT = Path(__file__).resolve().parent.parent

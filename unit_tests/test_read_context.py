@@ -1,6 +1,6 @@
 import pytest
-
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
 from source_halopsa import read_context
 from source_halopsa.read_context import custom_field_ids, earliest_ticket_date, project_ids
 

@@ -1,0 +1,192 @@
+"""The connector changes the fault matrix (integration_tests/test_faults.py) led to, one by one:
+repeated pages retried, malformed JSON retried, request timeouts set, the token masked in logs, the
+token endpoint's redirects not followed, and an unavailable token endpoint reported as transient."""
+
+import json
+from pathlib import Path
+
+import pytest
+import requests
+import yaml
+from airbyte_cdk.models import FailureType
+from airbyte_cdk.sources.declarative.requesters.error_handlers.http_response_filter import HttpResponseFilter
+from airbyte_cdk.sources.streams.http.error_handlers.response_models import ResponseAction
+from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets, update_secrets
+from airbyte_cdk.utils.traced_exception import AirbyteTracedException
+
+from source_halopsa import auth
+from source_halopsa.auth import token_source_for
+from source_halopsa.components import HaloRepeatedPageGuard
+
+MANIFEST = yaml.safe_load((Path(__file__).parent.parent / "source_halopsa" / "manifest.yaml").read_text())
+INSTANCE = "https://acme.halopsa.com"
+CONFIG = {"instance_url": INSTANCE, "client_id": "cid", "client_secret": "s3cret-value", "tenant": "acme"}
+LISTING = f"{INSTANCE}/api/Tickets?pageinate=true&order=id&page_size=100"
+
+
+def _response(url, body, status=200):
+    response = requests.Response()
+    response.status_code = status
+    response._content = body if isinstance(body, bytes) else json.dumps(body).encode()
+    response.request = requests.Request("GET", url).prepare()
+    response.url = url
+    return response
+
+
+def _page(first_id, page_no, listing=LISTING):
+    return _response(f"{listing}&page_no={page_no}", {"record_count": 300, "tickets": [{"id": first_id}]})
+
+
+@pytest.fixture
+def guard():
+    return HaloRepeatedPageGuard(config={}, parameters={"name": "tickets"}, data_key="tickets")
+
+
+class TestHaloRepeatedPageGuard:
+    def test_given_page_2_starting_like_page_1_when_interpreted_then_retried(self, guard):
+        assert guard.interpret_response(_page(1, 1)) is None
+        resolution = guard.interpret_response(_page(1, 2))
+        assert resolution.response_action == ResponseAction.RETRY
+        assert resolution.failure_type == FailureType.transient_error
+        assert "page 2 of tickets with the rows of page 1 again" in resolution.error_message
+
+    def test_given_retried_page_now_right_when_interpreted_then_passed_on(self, guard):
+        guard.interpret_response(_page(1, 1))
+        guard.interpret_response(_page(1, 2))
+        assert guard.interpret_response(_page(101, 2)) is None
+        assert guard.interpret_response(_page(201, 3)) is None
+
+    def test_given_page_repeating_the_page_before_when_interpreted_then_retried(self, guard):
+        for page, first in ((1, 1), (2, 101)):
+            guard.interpret_response(_page(first, page))
+        assert guard.interpret_response(_page(101, 3)).response_action == ResponseAction.RETRY
+
+    def test_given_same_page_read_again_when_interpreted_then_not_a_repeat(self, guard):
+        """A page re-read on purpose (a retry, a second sync in the process) is the same page, not a repeat."""
+        for _ in range(2):
+            assert guard.interpret_response(_page(1, 1)) is None
+            assert guard.interpret_response(_page(101, 2)) is None
+
+    def test_given_other_listing_when_interpreted_then_pages_kept_apart(self, guard):
+        guard.interpret_response(_page(1, 1))
+        other = f"{INSTANCE}/api/Tickets?pageinate=true&order=id&page_size=100&deleted=true"
+        assert guard.interpret_response(_page(1, 2, other)) is None
+
+    @pytest.mark.parametrize(
+        "response",
+        [
+            pytest.param(
+                _response(f"{LISTING}&page_no=2", {"tickets": [{"id": 1}]}, 500), id="test_error_status"
+            ),
+            pytest.param(_response(f"{INSTANCE}/api/Status", [{"id": 1}]), id="test_not_paged"),
+            pytest.param(_response(f"{LISTING}&page_no=2", b'{"tickets": [{"id"'), id="test_malformed"),
+            pytest.param(
+                _response(f"{LISTING}&page_no=2", {"record_count": 0, "tickets": []}), id="test_empty"
+            ),
+            pytest.param(requests.ConnectionError("reset"), id="test_exception"),
+        ],
+    )
+    def test_given_anything_but_a_repeated_page_when_interpreted_then_left_to_the_next_handler(
+        self, guard, response
+    ):
+        guard.interpret_response(_page(1, 1))
+        assert guard.interpret_response(response) is None
+
+    def test_given_manifest_when_read_then_every_paged_requester_uses_the_guard_with_ten_retries(self):
+        definitions = MANIFEST["definitions"]
+        handler = definitions["paged_error_handler"]
+        assert handler["error_handlers"][0]["class_name"].endswith("HaloRepeatedPageGuard")
+        assert (
+            handler["error_handlers"][0]["max_retries"] == definitions["error_handler"]["max_retries"] == 10
+        )
+        assert definitions["paged_stream"]["retriever"]["requester"]["error_handler"] == (
+            "#/definitions/paged_error_handler"
+        )
+
+
+class TestMalformedJsonFilter:
+    @pytest.fixture
+    def response_filter(self):
+        definition = {k: v for k, v in MANIFEST["definitions"]["retry_malformed_json"].items() if k != "type"}
+        return HttpResponseFilter(config={}, parameters={"name": "tickets"}, **definition)
+
+    @pytest.mark.parametrize(
+        "body",
+        [b'{"record_count": 3, "tickets": [{"id": 1}, {"i', b"", b"<html>proxy error</html>"],
+        ids=["test_cut_short", "test_empty_body", "test_html"],
+    )
+    def test_given_body_that_is_not_json_when_filtered_then_retried(self, response_filter, body):
+        resolution = response_filter.matches(_response(f"{INSTANCE}/api/Tickets", body))
+        assert resolution.response_action == ResponseAction.RETRY
+        assert "tickets was not valid JSON" in resolution.error_message
+
+    @pytest.mark.parametrize(
+        "body",
+        [{"record_count": 0, "tickets": []}, [], [{"id": 1}]],
+        ids=["test_envelope", "test_empty", "test_array"],
+    )
+    def test_given_json_when_filtered_then_not_matched(self, response_filter, body):
+        assert response_filter.matches(_response(f"{INSTANCE}/api/Tickets", body)) is None
+
+    def test_given_manifest_when_read_then_filter_follows_the_status_filters_of_both_handlers(self):
+        definitions = MANIFEST["definitions"]
+        assert definitions["error_handler"]["response_filters"][-1] == "#/definitions/retry_malformed_json"
+        actions = next(stream for stream in MANIFEST["streams"] if stream.get("name") == "actions")
+        filters = actions["retriever"]["requester"]["error_handler"]["response_filters"]
+        assert filters[-1] == "#/definitions/retry_malformed_json"
+
+
+def test_given_manifest_when_read_then_requests_have_connect_and_read_timeouts():
+    requester = MANIFEST["definitions"]["requester"]
+    assert requester["connect_timeout_in_seconds"] == 30
+    assert requester["read_timeout_in_seconds"] == 120
+
+
+class TestTokenSafety:
+    @pytest.fixture(autouse=True)
+    def no_sleep(self, monkeypatch):
+        monkeypatch.setattr(auth.time, "sleep", lambda seconds: None)
+
+    def test_given_token_fetched_when_logged_then_masked_by_the_cdk_filter(self, requests_mock):
+        update_secrets([])  # the CDK's list is process-wide: start from what this test registers
+        requests_mock.post(
+            f"{INSTANCE}/auth/token", json={"access_token": "tok-1234567890", "expires_in": 3600}
+        )
+        token_source_for(CONFIG).token()
+        assert filter_secrets("Authorization: Bearer tok-1234567890") == "Authorization: Bearer ****"
+
+    @pytest.mark.parametrize("status", [301, 302, 307, 308])
+    def test_given_token_endpoint_redirects_when_fetching_then_not_followed_and_config_error(
+        self, requests_mock, status
+    ):
+        requests_mock.post(
+            f"{INSTANCE}/auth/token",
+            status_code=status,
+            headers={"Location": "https://elsewhere.example/token"},
+        )
+        elsewhere = requests_mock.post("https://elsewhere.example/token", json={"access_token": "stolen"})
+        with pytest.raises(AirbyteTracedException) as raised:
+            token_source_for(CONFIG).token()
+        assert elsewhere.call_count == 0
+        assert raised.value.failure_type == FailureType.config_error
+        assert "redirects to elsewhere.example" in raised.value.message
+        assert "Authorisation Server URL" in raised.value.message
+
+    @pytest.mark.parametrize("status", [502, 503, 504])
+    def test_given_token_endpoint_unavailable_four_times_when_fetching_then_transient_not_tenant(
+        self, requests_mock, status
+    ):
+        token = requests_mock.post(f"{INSTANCE}/auth/token", status_code=status, text="Service Unavailable")
+        with pytest.raises(AirbyteTracedException) as raised:
+            token_source_for(CONFIG).token()
+        assert token.call_count == 4
+        assert raised.value.failure_type == FailureType.transient_error
+        assert f"unavailable (HTTP {status}) 4 times; try again later" in raised.value.message
+        assert "Tenant" not in raised.value.message
+
+    def test_given_wrong_tenant_500_when_fetching_then_still_names_the_tenant(self, requests_mock):
+        requests_mock.post(f"{INSTANCE}/auth/token", status_code=500, text="tenant not found")
+        with pytest.raises(AirbyteTracedException) as raised:
+            token_source_for(CONFIG).token()
+        assert raised.value.failure_type == FailureType.config_error
+        assert "check Tenant" in raised.value.message
