@@ -41,18 +41,13 @@ VALID = {
     "client_secret": SECRET,
     "tenant": "acme",
 }
+# Messages name a field as the set-up form shows it: the spec's titles, not a copy of them.
 TITLES = {
-    "instance_url": "Instance URL",
-    "client_id": "Client ID",
-    "client_secret": "Client Secret",
-    "tenant": "Tenant",
-    "authorization_server_url": "Authorisation Server URL",
-    "scope": "Scope",
-    "start_date": "Start date",
-    "lookback_window_minutes": "Lookback window (minutes)",
-    "rate_limit_requests": "Rate limit: requests",
-    "rate_limit_window_seconds": "Rate limit: window (seconds)",
-    "actions_window_days": "Actions window (days)",
+    name: prop["title"]
+    for name, prop in SourceHalopsa()
+    .spec(logging.getLogger("test"))
+    .connectionSpecification["properties"]
+    .items()
 }
 # Words of a fix: what to enter, where to copy it from, what to change it to.
 FIX_WORDS = ("e.g.", "write it as", "use ", "copy ", "enter ", "change it", "leave ", "check ", "must be")
