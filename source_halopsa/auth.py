@@ -31,6 +31,10 @@ logger = logging.getLogger("airbyte")
 EXPIRY_MARGIN_SECONDS = 60
 REQUEST_TIMEOUT_SECONDS = 30
 _TRANSIENT_TRIES = 4
+# Fresh tokens Halo may reject on /api in a row, with no answer accepted in between, before the sync stops:
+# churn (expiry, revocation by another process's token) costs one rejection per token, so five in a row
+# means Halo rejects every token these credentials get.
+MAX_REJECTED_TOKENS_IN_A_ROW = 5
 
 
 @dataclass(frozen=True)
@@ -108,13 +112,33 @@ class HaloTokenSource:
         self._endpoint: TokenEndpoint | None = None
         self._token: str | None = None
         self._expires_at = 0.0
+        self._rejected_in_a_row = 0
         self.requests_made = 0
 
     def token(self) -> str:
         with self._lock:
             if self._token is None or time.monotonic() >= self._expires_at:
+                if self._rejected_in_a_row >= MAX_REJECTED_TOKENS_IN_A_ROW:
+                    raise tokens_rejected(self._rejected_in_a_row)
                 self._fetch()
             return self._token  # type: ignore[return-value]
+
+    def reject(self, token: str | None) -> None:
+        """Halo answered 401 to a request sent with `token`: the next request gets a fresh one.
+
+        Only the current token is dropped: a 401 for a token another thread already replaced says
+        nothing about the new one, so parallel requests share one renewal.
+        """
+        with self._lock:
+            if token and token == self._token:
+                self._token = None
+                self._rejected_in_a_row += 1
+
+    def accept(self, token: str | None) -> None:
+        """Halo accepted `token`: renewals so far were churn, not credentials it refuses."""
+        with self._lock:
+            if token and token == self._token:
+                self._rejected_in_a_row = 0
 
     def refresh(self, rejected_token: str | None = None) -> str:
         """Get a new token, unless another thread already replaced the rejected one."""
@@ -183,6 +207,16 @@ class HaloTokenSource:
             logger.info(f"Halo's token endpoint is unavailable; retrying in {wait} s.")
             time.sleep(wait)
         raise AssertionError("unreachable")
+
+
+def tokens_rejected(count: int) -> AirbyteTracedException:
+    return AirbyteTracedException(
+        message=f"Halo issued {count} access tokens in a row and rejected each on /api (HTTP 401): set the API "
+        "application's login type to Agent with an agent to log in as, and check that its Client ID and Secret "
+        "are still active.",
+        internal_message=f"{count} fresh tokens rejected in a row",
+        failure_type=FailureType.config_error,
+    )
 
 
 def _json(response: requests.Response) -> Any:

@@ -72,7 +72,7 @@ def _probe(
     """True if readable, False on 403; raises with a clear message for anything else."""
     url = f"{config['instance_url']}/api/{path}"
     token = tokens.token()
-    for attempt in (1, 2):
+    for attempt in (1, 2, 3):
         try:
             response = requests.get(
                 url,
@@ -84,7 +84,7 @@ def _probe(
             raise tls_error(url, error) from error
         except requests.exceptions.RequestException as error:
             raise unreachable_error(url, error) from error
-        if response.status_code == 401 and attempt == 1:
+        if response.status_code == 401 and attempt < 3:
             token = tokens.refresh(rejected_token=token)
             continue
         break

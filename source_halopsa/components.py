@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, MutableMapping
+from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import InitVar, dataclass
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -36,7 +37,13 @@ from source_halopsa.auth import rate_limit_wait_seconds, token_source_for
 from source_halopsa.config import ConfigError, check_url, normalize_config, parse_start_date
 from source_halopsa.progress import emit_estimate, is_first_page
 from source_halopsa.read_context import project_ids
-from source_halopsa.records import coerce_cursor_value, normalize_record, page_rows
+from source_halopsa.records import (
+    UnknownEnvelope,
+    coerce_cursor_value,
+    normalize_datetime,
+    normalize_record,
+    page_rows,
+)
 
 logger = logging.getLogger("airbyte")
 
@@ -84,7 +91,10 @@ class HaloStartDateValidation(ValidationStrategy):
 class HaloAuthenticator(DeclarativeAuthenticator):
     """Bearer token from the process-wide token source shared by every stream (see auth.py).
 
-    `refresh_and_set_access_token` is what the CDK's REFRESH_TOKEN_THEN_RETRY action calls on a 401.
+    Halo tokens can die before their expiry (another process's token may revoke them), so the CDK's
+    one refresh per request is not enough: as a ResponseAwareAuthenticator this drops the token a 401
+    was sent with, and the error handler's RETRY signs the retry with a fresh one, as often as churn
+    needs. Tokens rejected in a row with nothing accepted between stop the sync (auth.py).
     """
 
     config: Config
@@ -92,7 +102,6 @@ class HaloAuthenticator(DeclarativeAuthenticator):
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         self._source = token_source_for(self.config)
-        self._last_token: str | None = None
 
     @property
     def auth_header(self) -> str:
@@ -100,11 +109,14 @@ class HaloAuthenticator(DeclarativeAuthenticator):
 
     @property
     def token(self) -> str:
-        self._last_token = self._source.token()
-        return f"Bearer {self._last_token}"
+        return f"Bearer {self._source.token()}"
 
-    def refresh_and_set_access_token(self) -> None:
-        self._source.refresh(rejected_token=self._last_token)
+    def update_from_response(self, request: requests.PreparedRequest, response: requests.Response) -> None:
+        sent = (request.headers.get("Authorization") or "").removeprefix("Bearer ")
+        if response.status_code == 401:
+            self._source.reject(sent)
+        elif response.ok:
+            self._source.accept(sent)
 
 
 # --- State ---------------------------------------------------------------------------------------------
@@ -162,6 +174,8 @@ class HaloBackoff(BackoffStrategy):
                 f"Halo's rate limit was reached (another integration may share it); waiting {wait:.0f} s."
             )
             return wait
+        if isinstance(response_or_exception, requests.Response) and response_or_exception.status_code == 401:
+            return 0.0  # the retry carries a fresh token: nothing to wait for
         return float(min(2**attempt_count, 30))
 
 
@@ -203,8 +217,8 @@ class HaloRepeatedPageGuard(ErrorHandler):
             return None
         try:
             rows = page_rows(orjson.loads(response.content), self._key)
-        except orjson.JSONDecodeError:
-            return None
+        except (orjson.JSONDecodeError, UnknownEnvelope):
+            return None  # the extractor reports it
         first = rows[0].get("id") if rows else None
         if first is None:
             return None
@@ -259,7 +273,16 @@ class HaloRecordExtractor(RecordExtractor):
         body = orjson.loads(response.content or b"null")
         if self._stream and isinstance(body, dict) and is_first_page(response):
             emit_estimate(self._stream, body.get("record_count"))
-        yield from page_rows(body, self._key)
+        yield from rows_of(response, body, self._key)
+
+
+def rows_of(response: requests.Response, body: Any, key: str) -> list[dict[str, Any]]:
+    """The answer's rows; an envelope the connector does not know stops the stream in one line."""
+    try:
+        url = response.request.url if response.request is not None else None
+        return page_rows(body, key, "/" + urlsplit(url or "").path.split("/api/", 1)[-1])
+    except UnknownEnvelope as error:
+        raise AirbyteTracedException(message=str(error), failure_type=FailureType.system_error) from None
 
 
 @dataclass
@@ -273,7 +296,7 @@ class HaloInvoiceLineExtractor(RecordExtractor):
         self._key = InterpolatedString.create(self.data_key, parameters=parameters).eval({})
 
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
-        for invoice in page_rows(orjson.loads(response.content or b"null"), self._key):
+        for invoice in rows_of(response, orjson.loads(response.content or b"null"), self._key):
             for line in invoice.get("lines") or []:
                 if isinstance(line, dict):
                     if line.get("ihid") in (None, 0):
@@ -283,11 +306,19 @@ class HaloInvoiceLineExtractor(RecordExtractor):
 
 @dataclass
 class HaloDeduplicateFilter(RecordFilter):
-    """Drops a record already emitted in the same slice, by primary key.
+    """Emits each record once per sync: once within its slice, and only in the slice that owns it.
 
-    A page can be read twice when rows leave the result set mid-read (HaloPageIncrement steps back),
-    or when Halo serves a page again; a sync must not emit a record twice. Keys are kept for the most
-    recent slices only, so memory follows the largest slice, not the whole sync.
+    Within a slice, by primary key: a page can be read twice when rows leave the result set mid-read
+    (HaloPageIncrement steps back), or when Halo serves a page again. Keys are kept for the most recent
+    slices only, so memory follows the largest slice, not the whole sync.
+
+    Across slices, by ownership, for streams whose slices can overlap in Halo's answers:
+    - `window_field`: the record belongs to the date window holding that field, [start, end + 1 s). Halo's
+      window filters may return what *overlaps* the window (a timesheet event crossing a boundary comes
+      back in both windows), and windows end a second before the next starts while Halo's times carry
+      fractions, so windows are asked up to the next window's start and the owner keeps the record.
+    - `partition_field`: the record belongs to the partition whose value it carries (a note to its client),
+      so a Halo that ignored the partition's filter could not repeat rows in every partition.
     """
 
     config: Config
@@ -297,6 +328,8 @@ class HaloDeduplicateFilter(RecordFilter):
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         key = parameters.get("dedup_key") or ["id"]
         self._key_fields = [key] if isinstance(key, str) else list(key)
+        self._window_field = parameters.get("window_field")
+        self._partition_field = parameters.get("partition_field")
         self._seen: OrderedDict[str, set[Any]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -308,13 +341,35 @@ class HaloDeduplicateFilter(RecordFilter):
         next_page_token: Mapping[str, Any] | None = None,
     ) -> Iterable[Mapping[str, Any]]:
         seen = self._seen_in(stream_slice)
+        owns = self._owner_check(stream_slice)
         for record in records:
+            if owns is not None and not owns(record):
+                continue
             key = tuple(_key_part(record.get(name)) for name in self._key_fields)
             with self._lock:
                 if key in seen:
                     continue
                 seen.add(key)
             yield record
+
+    def _owner_check(self, stream_slice: StreamSlice | None) -> Callable[[Mapping[str, Any]], bool] | None:
+        if stream_slice is None:
+            return None
+        if self._window_field and stream_slice.cursor_slice.get("start_time"):
+            start = _instant(stream_slice.cursor_slice["start_time"])
+            end = _instant(stream_slice.cursor_slice["end_time"]) + WINDOW_END_MARGIN
+            field = self._window_field
+
+            def in_window(record: Mapping[str, Any]) -> bool:
+                value = record.get(field)
+                when = _instant(value) if isinstance(value, str) else None
+                return when is None or start <= when < end
+
+            return in_window
+        if self._partition_field and self._partition_field in stream_slice.partition:
+            owner, field = _key_part(stream_slice.partition[self._partition_field]), self._partition_field
+            return lambda record: record.get(field) in (None, "") or _key_part(record.get(field)) == owner
+        return None
 
     def _seen_in(self, stream_slice: StreamSlice | None) -> set[Any]:
         slice_key = orjson.dumps(
@@ -329,6 +384,21 @@ class HaloDeduplicateFilter(RecordFilter):
                     self._seen.popitem(last=False)
             self._seen.move_to_end(slice_key)
             return self._seen[slice_key]
+
+
+# Windows are asked for up to the next window's start (manifest: end_time + PT1S, the cursor granularity).
+WINDOW_END_MARGIN = timedelta(seconds=1)
+
+
+def _instant(value: str) -> datetime | None:
+    """A Halo or state datetime (naive = UTC, up to 7 fractional digits) as an aware datetime; None if unreadable."""
+    text = normalize_datetime(value) if len(value) >= 19 else None
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
 
 
 # Slices read at once are bounded by the concurrency level (at most 8), so 16 covers them all.
@@ -464,14 +534,14 @@ class HaloPageIncrement(PaginationStrategy):
 
 
 def _page_counts(response: requests.Response, data_key: str) -> tuple[int | None, int | None]:
-    """(record_count, rows in the page's list) from a Halo envelope; None where absent."""
+    """(record_count, rows in the page's list) from a Halo answer; None where absent."""
     try:
         body = orjson.loads(response.content)
     except orjson.JSONDecodeError:
         return None, None
-    if not isinstance(body, dict):
-        return None, len(body) if isinstance(body, list) else None
-    count = body.get("record_count")
+    count = body.get("record_count") if isinstance(body, dict) else None
     total = int(count) if isinstance(count, (int, float)) and not isinstance(count, bool) else None
-    rows = body.get(data_key) if data_key else None
-    return total, len(rows) if isinstance(rows, list) else None
+    try:
+        return total, len(page_rows(body, data_key))
+    except UnknownEnvelope:
+        return total, None  # the extractor reports it

@@ -69,20 +69,23 @@ def _get(config: Mapping[str, Any], path: str, params: Mapping[str, str]) -> Any
     source = token_source_for(config)
     for attempt in range(1, _TRIES + 1):
         response = None
+        token = source.token()
         try:
             response = requests.get(
                 f"{config['instance_url']}/api/{path}",
                 params=params,
-                headers={"Authorization": f"Bearer {source.token()}"},
+                headers={"Authorization": f"Bearer {token}"},
                 timeout=REQUEST_TIMEOUT_SECONDS,
             )
         except (requests.ConnectionError, requests.Timeout):
             if attempt == _TRIES:
                 raise
         else:
-            if response.status_code == 401 and attempt == 1:
-                source.refresh()
+            if response.status_code == 401 and attempt < _TRIES:
+                source.reject(token)  # churn: the next attempt carries a fresh token
                 continue
+            if response.ok:
+                source.accept(token)
             if response.status_code not in (429, 500, 502, 503, 504) or attempt == _TRIES:
                 response.raise_for_status()
                 return response.json()

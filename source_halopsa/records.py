@@ -6,30 +6,42 @@ import re
 from datetime import datetime, timezone
 from typing import Any
 
-# Keys Halo has been seen to wrap rows in when the documented key is absent: `/Agent` answers
-# `results` when paginated (django-psa, 2025-04); the rest are guesses for undocumented endpoints.
-_FALLBACK_KEYS = ("results", "records", "data")
+
+class UnknownEnvelope(ValueError):
+    """Halo answered a list request in a shape the connector does not know; the message names what it sent."""
 
 
-def page_rows(body: Any, data_key: str) -> list[dict[str, Any]]:
-    """The list of rows in a decoded Halo response."""
+def page_rows(body: Any, data_key: str, path: str = "") -> list[dict[str, Any]]:
+    """The rows of a decoded Halo list answer: a bare JSON array, or the list under one of `data_key`'s keys.
+
+    `data_key` names the envelope key, or several separated by `|` where sources disagree (`/CRMNote`:
+    `actions` in HaloAPI, `crmnotes` in pyhalopsa). Envelopes also carry sidecar lists (`/Tickets` has
+    `columns`, `statuses`, `priorities`, `agents`: halopsa-api.md §9), so rows are never guessed as "the
+    only list": an envelope without one of the named keys is an error naming the keys Halo sent.
+    """
     if isinstance(body, list):
-        rows = body
-    elif isinstance(body, dict):
-        rows = body.get(data_key)
-        if not isinstance(rows, list):
-            rows = next((body[key] for key in _FALLBACK_KEYS if isinstance(body.get(key), list)), None)
-        if not isinstance(rows, list):
-            # An undocumented key (/CRMNote, /ChargeRate, /TimesheetEvent): the envelope's only list of rows.
-            lists = [
-                value
-                for value in body.values()
-                if isinstance(value, list) and value and isinstance(value[0], dict)
-            ]
-            rows = lists[0] if len(lists) == 1 else []
-    else:
-        rows = []
-    return [row for row in rows if isinstance(row, dict)]
+        return [row for row in body if isinstance(row, dict)]
+    keys = data_key.split("|")
+    if isinstance(body, dict):
+        found = [key for key in keys if isinstance(body.get(key), list)]
+        if len(found) == 1:
+            return [row for row in body[found[0]] if isinstance(row, dict)]
+        if (
+            not found
+            and body.get("record_count") == 0
+            and not any(isinstance(v, list) and v for v in body.values())
+        ):
+            return []
+        sent = ", ".join(sorted(map(str, body))) or "none"
+        raise UnknownEnvelope(
+            f"Halo answered {path or 'a list request'} with an envelope of keys [{sent}] and "
+            f"{'several' if found else 'no'} row list{'s' if found else ''} under {' or '.join(repr(k) for k in keys)}: "
+            "this Halo's envelope is unknown to the connector; please report it with your Halo version."
+        )
+    raise UnknownEnvelope(
+        f"Halo answered {path or 'a list request'} with {type(body).__name__} instead of a list or an envelope: "
+        "check the Instance URL points at Halo."
+    )
 
 
 # Halo writes "no date" as 1900-01-01T00:00:00 (django-psa treats years up to 1980 as empty; we only

@@ -2,6 +2,7 @@ import json
 
 import pytest
 import requests
+from airbyte_cdk.models import FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_halopsa.components import (
@@ -133,7 +134,7 @@ class TestHaloAuthenticator:
         assert token.call_count == 1
         assert token.last_request.qs == {"tenant": ["acme"]}
 
-    def test_given_rejected_token_when_refreshing_then_new_token_once(self, requests_mock):
+    def test_given_401_for_a_token_when_both_streams_sign_again_then_one_new_token(self, requests_mock):
         requests_mock.post(
             "https://acme.halopsa.com/auth/token",
             [
@@ -146,10 +147,47 @@ class TestHaloAuthenticator:
             HaloAuthenticator(config=CONFIG, parameters={}),
         )
         first.get_auth_header(), second.get_auth_header()
-        first.refresh_and_set_access_token()
-        second.refresh_and_set_access_token()  # rejected "old" too, but it was already replaced
+        first.update_from_response(_signed("old"), _status(401))
+        assert first.get_auth_header() == {"Authorization": "Bearer new"}
+        second.update_from_response(_signed("old"), _status(401))  # "old" was already replaced
         assert second.get_auth_header() == {"Authorization": "Bearer new"}
         assert requests_mock.call_count == 2
+
+    def test_given_churn_with_accepted_answers_between_when_signing_then_never_fails(self, requests_mock):
+        tokens = [{"json": {"access_token": f"t{n}", "expires_in": 3600}} for n in range(20)]
+        requests_mock.post("https://acme.halopsa.com/auth/token", tokens)
+        auth = HaloAuthenticator(config=CONFIG, parameters={})
+        for _ in range(19):
+            current = auth.token.removeprefix("Bearer ")
+            auth.update_from_response(_signed(current), _status(401))
+            auth.update_from_response(_signed(auth.token.removeprefix("Bearer ")), _status(200))
+        assert requests_mock.call_count == 20
+
+    def test_given_every_fresh_token_rejected_when_signing_then_one_line_config_error(self, requests_mock):
+        requests_mock.post(
+            "https://acme.halopsa.com/auth/token",
+            [{"json": {"access_token": f"t{n}", "expires_in": 3600}} for n in range(10)],
+        )
+        auth = HaloAuthenticator(config=CONFIG, parameters={})
+        with pytest.raises(AirbyteTracedException) as raised:
+            for _ in range(10):
+                auth.update_from_response(_signed(auth.token.removeprefix("Bearer ")), _status(401))
+        assert raised.value.failure_type == FailureType.config_error
+        assert "rejected each on /api (HTTP 401)" in raised.value.message
+        assert "\n" not in raised.value.message
+        assert requests_mock.call_count == 5
+
+
+def _signed(token: str) -> requests.PreparedRequest:
+    return requests.Request(
+        "GET", "https://acme.halopsa.com/api/Tickets", headers={"Authorization": f"Bearer {token}"}
+    ).prepare()
+
+
+def _status(code: int) -> requests.Response:
+    response = requests.Response()
+    response.status_code = code
+    return response
 
 
 def test_given_page_token_when_deep_copied_then_rows_before_survives():
@@ -243,3 +281,54 @@ class TestHaloDeduplicateFilter:
         for day in range(MAX_TRACKED_SLICES * 3):
             list(dedup.filter_records([{"id": day}], {}, self._slice(str(day))))
         assert len(dedup._seen) == MAX_TRACKED_SLICES
+
+    @staticmethod
+    def _window(start, end):
+        from airbyte_cdk.sources.types import StreamSlice
+
+        return StreamSlice(partition={}, cursor_slice={"start_time": start, "end_time": end})
+
+    def test_given_event_overlapping_two_windows_when_filtering_then_only_the_window_holding_its_start(self):
+        """Halo may answer a window with what overlaps it: the event starting on day 1 comes back on day 2 too."""
+        dedup = self._filter(window_field="start_date")
+        event = {"id": 7, "start_date": "2026-01-01T23:00:00", "end_date": "2026-01-02T01:00:00"}
+        day1 = self._window("2026-01-01T00:00:00Z", "2026-01-01T23:59:59Z")
+        day2 = self._window("2026-01-02T00:00:00Z", "2026-01-02T23:59:59Z")
+        assert list(dedup.filter_records([event], {}, day1)) == [event]
+        assert list(dedup.filter_records([event], {}, day2)) == []
+
+    @pytest.mark.parametrize(
+        "when, owner",
+        [
+            pytest.param("2026-01-01T23:59:59.5000000", 1, id="test_fraction_after_the_last_whole_second"),
+            pytest.param("2026-01-02T00:00:00", 2, id="test_next_windows_start"),
+            pytest.param("2026-01-01T00:00:00Z", 1, id="test_windows_own_start"),
+        ],
+    )
+    def test_given_time_near_a_boundary_when_filtering_then_exactly_one_window_keeps_it(self, when, owner):
+        dedup = self._filter(window_field="datetime")
+        windows = [
+            self._window("2026-01-01T00:00:00Z", "2026-01-01T23:59:59Z"),
+            self._window("2026-01-02T00:00:00Z", "2026-01-02T23:59:59Z"),
+        ]
+        kept = [
+            n
+            for n, w in enumerate(windows, 1)
+            if list(dedup.filter_records([{"id": 1, "datetime": when}], {}, w))
+        ]
+        assert kept == [owner]
+
+    def test_given_sentinel_or_missing_time_when_filtering_then_kept(self):
+        dedup = self._filter(window_field="datetime")
+        window = self._window("2026-01-01T00:00:00Z", "2026-01-01T23:59:59Z")
+        records = [{"id": 1, "datetime": "1900-01-01T00:00:00"}, {"id": 2}]
+        assert list(dedup.filter_records(records, {}, window)) == records
+
+    def test_given_row_of_another_partition_when_filtering_then_dropped(self):
+        """A Halo ignoring `client_id` would answer every client's notes for each client."""
+        from airbyte_cdk.sources.types import StreamSlice
+
+        dedup = self._filter(partition_field="client_id")
+        client_12 = StreamSlice(partition={"client_id": 12}, cursor_slice={})
+        rows = [{"id": 1, "client_id": 12.0}, {"id": 2, "client_id": 13}, {"id": 3}]
+        assert list(dedup.filter_records(rows, {}, client_12)) == [rows[0], rows[2]]

@@ -3,6 +3,8 @@
 Names come from Halo's swagger (halo-swagger-2024.json) and halopsa-api.md §2-4.
 """
 
+from datetime import datetime, timedelta, timezone
+
 import pytest
 from airbyte_cdk.models import (
     ConfiguredAirbyteCatalog,
@@ -151,8 +153,21 @@ def test_given_actions_when_read_then_one_day_windows_with_count(requests_mock):
         "count": ["1000"],
         "excludesys": ["false"],
         "startdate": ["2026-11-01t00:00:00z"],
-        "enddate": ["2026-11-01t23:59:59z"],
+        # up to the next window's start: Halo's times carry fractions of a second
+        "enddate": ["2026-11-02t00:00:00z"],
     }
+    assert requests[1].qs["startdate"] == ["2026-11-02t00:00:00z"]
+
+
+def test_given_timesheet_events_when_read_then_the_window_is_asked_one_second_past_its_end(requests_mock):
+    before = datetime.now(timezone.utc).replace(microsecond=0)
+    requests = _read("timesheet_events", requests_mock, [])
+    assert len(requests) == 1  # 90-day windows since 2026-11-01
+    assert requests[0].qs["start_date"] == ["2026-11-01t00:00:00z"]
+    asked_end = datetime.strptime(requests[0].qs["end_date"][0], "%Y-%m-%dt%H:%M:%Sz").replace(
+        tzinfo=timezone.utc
+    )
+    assert asked_end >= before + timedelta(seconds=1)
 
 
 def test_given_appointments_when_read_then_only_a_start_bound(requests_mock):

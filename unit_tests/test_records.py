@@ -1,6 +1,12 @@
 import pytest
 
-from source_halopsa.records import coerce_cursor_value, normalize_datetime, normalize_record, page_rows
+from source_halopsa.records import (
+    UnknownEnvelope,
+    coerce_cursor_value,
+    normalize_datetime,
+    normalize_record,
+    page_rows,
+)
 
 
 class TestPageRows:
@@ -10,18 +16,43 @@ class TestPageRows:
             pytest.param({"record_count": 1, "tickets": [{"id": 1}]}, [{"id": 1}], id="test_envelope"),
             pytest.param([{"id": 1}, {"id": 2}], [{"id": 1}, {"id": 2}], id="test_bare_array"),
             pytest.param(
-                {"record_count": 1, "results": [{"id": 3}]}, [{"id": 3}], id="test_paginated_agent_results"
+                {"record_count": 1, "results": [{"id": 3}]}, [{"id": 3}], id="test_alternative_key_results"
             ),
             pytest.param({"record_count": 0}, [], id="test_envelope_without_rows"),
-            pytest.param(None, [], id="test_empty_body"),
             pytest.param([{"id": 1}, "junk", 3], [{"id": 1}], id="test_non_objects_dropped"),
         ],
     )
     def test_given_halo_body_when_extracting_then_rows(self, body, rows):
-        assert page_rows(body, "tickets") == rows
+        assert page_rows(body, "tickets|results") == rows
 
-    def test_given_documented_key_and_fallback_key_when_extracting_then_documented_key_wins(self):
-        assert page_rows({"tickets": [{"id": 1}], "results": [{"id": 2}]}, "tickets") == [{"id": 1}]
+    def test_given_sidecar_lists_when_extracting_then_only_the_named_key(self):
+        body = {"record_count": 1, "tickets": [{"id": 1}], "agents": [{"id": 9}], "columns": [{"id": 3}]}
+        assert page_rows(body, "tickets") == [{"id": 1}]
+
+    @pytest.mark.parametrize(
+        "body, named",
+        [
+            pytest.param(
+                {"record_count": 2, "crmnotes": [{"id": 1}], "columns": []},
+                "columns, crmnotes, record_count",
+                id="test_unknown_key",
+            ),
+            pytest.param(
+                {"actions": [{"id": 1}], "notes": [{"id": 2}]},
+                "actions, notes",
+                id="test_two_candidate_lists",
+            ),
+            pytest.param({"record_count": 3}, "record_count", id="test_rows_counted_but_absent"),
+        ],
+    )
+    def test_given_unknown_envelope_when_extracting_then_error_names_the_keys_sent(self, body, named):
+        with pytest.raises(UnknownEnvelope, match=rf"keys \[{named}\]"):
+            page_rows(body, "actions|notes", "/CRMNote")
+
+    @pytest.mark.parametrize("body", [None, "text", 3], ids=["test_null", "test_string", "test_number"])
+    def test_given_no_list_and_no_envelope_when_extracting_then_error(self, body):
+        with pytest.raises(UnknownEnvelope, match="instead of a list"):
+            page_rows(body, "tickets", "/Tickets")
 
 
 class TestNormalizeDatetime:
@@ -94,8 +125,3 @@ class TestCoerceCursorValue:
     )
     def test_given_saved_cursor_when_coercing_then_state_format_or_none(self, value, expected):
         assert coerce_cursor_value(value) == expected
-
-
-def test_given_undocumented_envelope_key_when_extracting_then_its_only_list_of_rows():
-    body = {"record_count": 2, "crmnotes": [{"id": 1}, {"id": 2}], "columns": []}
-    assert page_rows(body, "notes") == [{"id": 1}, {"id": 2}]
