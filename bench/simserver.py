@@ -5,7 +5,7 @@
 Prints one JSON line {"url", "config", "info"} when it serves, then serves until stdin closes or SIGTERM.
 On top of `halo_simulator` (unchanged) it adds, under /_bench/ (never counted, limited or faulted):
 
-GET  /_bench/info       expected records per stream (`backend.expected`), resolved counts, earliest ticket
+GET  /_bench/info       expected records per stream (integration_tests.oracle), resolved counts, earliest ticket
 GET  /_bench/responses  per answered GET: path, query, status, record_count, whether its row list was empty
 POST /_bench/responses/reset
 POST /_bench/cache      {"on": bool}: serve repeated GETs from a body cache (see below); clears it
@@ -31,8 +31,9 @@ from datetime import datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from halo_simulator import HaloSimulator, SimulatorOptions
-from halo_simulator.backend import LISTINGS, STREAM_QUERIES
+from halo_simulator.backend import TRUTH
 from halo_simulator.routes import Response, json_response
+from integration_tests.oracle import expected_counts
 
 DATE_VALUE = re.compile(r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?")
 RECORD_COUNT = re.compile(rb'"record_count":(\d+)')
@@ -135,35 +136,11 @@ def _normalized(query: str) -> str:
     return urlencode(sorted(pairs))
 
 
-def _expected_counts(sim: BenchSimulator) -> dict[str, int]:
-    """Rows per stream as `backend.expected` defines them, without rendering every row of the big ones.
-
-    A paged resource's count is its first page's record_count; actions' the window's record_count;
-    project tasks are /Tickets rows whose parent is a project. Small streams use `expected` itself.
-    """
-    backend = sim.backend
-    one = {"pageinate": "true", "page_size": "1", "page_no": "1"}
-    counts: dict[str, int] = {}
-    for name, (resource, params) in STREAM_QUERIES.items():
-        if resource == "actions":
-            counts[name] = backend.actions({**params, "count": "0"}).record_count
-        elif resource in LISTINGS:
-            counts[name] = backend.page(resource, {**params, **one}).record_count
-        else:
-            counts[name] = len(backend.expected(name))
-    projects = backend.read_all("projects", {})
-    project_ids = ",".join(str(row["id"]) for row in projects)
-    counts["project_tasks"] = (
-        backend.page("tickets", {"parent_id": project_ids, **one}).record_count if project_ids else 0
-    )
-    counts["project_milestones"] = sum(len(row.get("milestones") or []) for row in projects)
-    counts["invoice_lines"] = len(backend.expected("invoice_lines"))
-    return counts
-
-
 def _info(sim: BenchSimulator) -> dict:
-    expected = _expected_counts(sim)
-    first = sim.backend.page("tickets", {"order": "dateoccurred", "pageinate": "true", "page_size": "1"})
+    expected = expected_counts(sim)
+    first = sim.backend.page(
+        "tickets", {"order": "dateoccurred", "pageinate": "true", "page_size": "1"}, world=TRUTH
+    )
     return {
         "expected": expected,
         "expected_total": sum(expected.values()),

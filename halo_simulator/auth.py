@@ -2,7 +2,7 @@
 
 Hosted tenants need `tenant` on the token request (query string, or form field as one client sends it);
 on-prem ignores it. Tokens are random 40-hex strings that expire after `token_ttl_seconds` on the simulator
-clock and can be revoked all at once. Not modelled: refresh/id tokens, other grant types, scopes limiting
+clock and can be revoked all at once; in the world `tokens="newest_only"` a new token revokes every older one. Not modelled: refresh/id tokens, other grant types, scopes limiting
 access (permissions come from options.granted_areas), the OIDC discovery document.
 """
 
@@ -39,6 +39,8 @@ class TokenStore:
             raise errors.invalid_client()
         token = secrets.token_hex(20)
         with self._lock:
+            if opts.world.tokens == "newest_only":
+                self._expiry.clear()
             self._expiry[token] = self.clock.now_us() + opts.token_ttl_seconds * US
         return {
             "access_token": token,

@@ -4,6 +4,10 @@ Routes hand it lower-cased query parameters; it filters, applies Halo's visibili
 and renders rows. Filtered id lists are cached per data version, so paging through 200k tickets costs one
 scan, not one per page. All access goes through one re-entrant lock.
 
+Answers over HTTP follow options.world (worlds.py). The ground truth for tests, `read_all(resource, params)`
+and `count(resource, params)`, always reads in the default world `TRUTH`: what the tenant holds, every
+row, custom fields and milestones included, whatever the world.
+
 Not modelled: agent/team/department row-level visibility, `advanced_search`/`search`, `view_id`/column
 profiles, `order2..order5`, `datesearch` columns other than `dateoccured`/`datecleared`, `/Actions` flags
 (`excludesys`, `agentonly`, `conversationonly`, `excludeprivate`, ...; accepted and ignored), writes
@@ -19,17 +23,19 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import errors
-from .clock import Clock, parse_param_date
+from .clock import Clock, halo_dt, parse_param_date
 from .generator import CLOSED_STATUSES, KIND_OPP, KIND_PROJECT, KIND_TASK, KIND_TICKET, generate
 from .mutations import Mutator
 from .options import SimulatorOptions
 from .render import Renderer
 from .store import Dataset
+from .worlds import World
 
 Params = dict[str, str]
 ACTIONS_UNPAGED_CAP = 1000
 DEFAULT_PAGE_SIZE = 50
 FAR_FUTURE = 4_102_444_800 * 1_000_000  # 2100-01-01
+TRUTH = World()  # the reading read_all() and count() use, whatever options.world says
 
 
 @dataclass
@@ -133,38 +139,6 @@ LISTINGS: dict[str, Listing] = {
     "supplier": Listing("suppliers", "supplier", {}, "inactive", order={"id": ""}),
 }
 
-# The query each stream name stands for in expected(): "asks for everything" = every visibility flag on.
-STREAM_QUERIES: dict[str, tuple[str, Params]] = {
-    "tickets": ("tickets", {}),
-    "deleted_tickets": ("tickets", {"deleted": "true"}),
-    "projects": ("projects", {}),
-    "opportunities": ("opportunities", {}),
-    "actions": ("actions", {"startdate": "2000-01-01", "enddate": "2100-01-01"}),
-    "teams": ("team", {"includedisabled": "true"}),
-    "agents": ("agent", {"includedisabled": "true", "includeunassigned": "true", "includeapiagents": "true"}),
-    "statuses": ("status", {}),
-    "ticket_types": ("tickettype", {"showinactive": "true"}),
-    "priorities": ("priority", {}),
-    "slas": ("sla", {"showpriorities": "true"}),
-    "clients": ("client", {"includeinactive": "true"}),
-    "sites": ("site", {"includeinactive": "true"}),
-    "users": ("users", {"includeinactive": "true"}),
-    "crm_notes": ("crmnote", {}),
-    "assets": ("asset", {"includeinactive": "true"}),
-    "asset_types": ("assettype", {}),
-    "field_info": ("fieldinfo", {}),
-    "invoices": ("invoice", {}),
-    "recurring_invoices": ("recurringinvoice", {}),
-    "contracts": ("clientcontract", {}),
-    "charge_rates": ("chargerate", {}),
-    "items": ("item", {"includeinactive": "true"}),
-    "quotes": ("quotation", {}),
-    "appointments": ("appointment", {}),
-    "timesheet_events": ("timesheetevent", {}),
-}
-DERIVED_STREAMS = ("invoice_lines", "project_tasks", "project_milestones")
-STREAM_NAMES = tuple(STREAM_QUERIES) + DERIVED_STREAMS
-
 
 # ------------------------------------------------------------------ parameter parsing
 
@@ -211,8 +185,33 @@ def p_date(params: Params, name: str) -> int | None:
         raise errors.bad_date(v) from None
 
 
+def p_int_list(params: Params, name: str) -> set[int] | None:
+    """A comma list of ints; tokens that are not numbers are skipped (Halo ignores what it cannot read)."""
+    v = params.get(name)
+    if v is None or v == "":
+        return None
+    out = set()
+    for x in v.split(","):
+        try:
+            out.add(int(float(x)))
+        except ValueError:
+            continue
+    return out
+
+
+def include_projects(params: Params) -> set[int]:
+    """/Tickets `includeprojects` as the 2024 swagger documents it: 0 = neither, 1 = opportunities,
+    2 = projects. Absent or `false` = {0}; `true` = {0, 2} (the simulator's original meaning)."""
+    v = params.get("includeprojects", "").strip().lower()
+    if v in ("", "false", "no"):
+        return {0}
+    if v in ("true", "yes"):
+        return {0, 2}
+    return p_int_list(params, "includeprojects") or {0}
+
+
 class TenantBackend:
-    """One tenant's data and rules. Public read API for tests: `expected(stream)`, `read_all(resource, params)`."""
+    """One tenant's data and rules. Ground truth for tests: `read_all(resource, params)`, `count(...)`."""
 
     def __init__(self, options: SimulatorOptions, clock: Clock | None = None) -> None:
         self.options = options
@@ -247,54 +246,96 @@ class TenantBackend:
 
     # ------------------------------------------------------------------ paginated listings
 
-    def page(self, resource: str, params: Params, page_cap: int | None = None) -> Page:
-        """Filtered, ordered, paged rows of a paginated resource (key as in LISTINGS)."""
+    def page(
+        self, resource: str, params: Params, page_cap: int | None = None, world: World | None = None
+    ) -> Page:
+        """Filtered, ordered, paged rows of a paginated resource (key as in LISTINGS), as options.world
+        answers over HTTP (or as `world` does)."""
+        w = self.options.world if world is None else world
         with self.lock:
             spec = LISTINGS[resource]
-            ids = self._select(resource, spec, params)
-            render = self._row_renderer(resource, spec, params)
-            return self._paginate(ids, params, render, page_cap)
+            ids = self._select(resource, spec, params, w)
+            render = self._row_renderer(resource, spec, params, w)
+            return self._paginate(resource, ids, params, render, page_cap, w)
 
-    def _paginate(self, ids: list[int], params: Params, render, page_cap: int | None) -> Page:
+    def _paginate(
+        self, resource: str, ids: list[int], params: Params, render, page_cap: int | None, world: World
+    ) -> Page:
         total = len(ids)
         if p_bool(params, "pageinate"):
             requested = p_int(params, "page_size") or DEFAULT_PAGE_SIZE
-            size = max(1, min(requested, self.options.page_cap))
-            reported = size
+            if resource in world.page_size_ignored:  # 50 a page whatever was asked; the request is echoed
+                size, reported = DEFAULT_PAGE_SIZE, requested
+            else:
+                size = max(1, min(requested, self.options.page_cap))
+                reported = size
             if page_cap is not None:  # "page_cap" fault: fewer rows than the envelope claims
                 size, reported = max(1, min(size, page_cap)), requested
             page_no = max(1, p_int(params, "page_no") or 1)
             chunk = ids[(page_no - 1) * size : page_no * size]
             return Page([render(i) for i in chunk], total, page_no, reported)
-        count = p_int(params, "count")
-        count = self.options.unpaged_default_count if count is None else max(0, count)
-        return Page([render(i) for i in ids[:count]], total)
+        limit = self._unpaged_limit(params, world, self.options.unpaged_default_count)
+        rows = [render(i) for i in ids[:limit]]
+        return Page(rows, self._unpaged_record_count(total, rows, world))
 
-    def _row_renderer(self, resource: str, spec: Listing, params: Params):
+    def _unpaged_limit(self, params: Params, world: World, default: int | None) -> int | None:
+        """Rows an unpaged answer may hold: `count` (else `default`; None = all), or 50 when count is ignored."""
+        if world.unpaged_count == "ignored":
+            return self.options.unpaged_default_count
+        count = p_int(params, "count")
+        return default if count is None else max(0, count)
+
+    @staticmethod
+    def _unpaged_record_count(total: int, rows: list, world: World) -> int:
+        return len(rows) if world.unpaged_record_count == "short" else total
+
+    def _row_renderer(self, resource: str, spec: Listing, params: Params, world: World = TRUTH):
         if p_bool(params, "idonly") or p_bool(params, "ticketidonly"):
             return lambda i: {"id": i + 1}
         method = getattr(self.render, spec.render)
         if resource in ("invoice", "recurringinvoice", "quotation"):
             lines = p_bool(params, "includelines")
             return lambda i: method(i, lines=lines)
-        if resource in ("tickets", "projects", "opportunities"):
+        if spec.table == "faults":
             deleted = p_bool(params, "deleted")
-            if deleted:
-                return lambda i: {**method(i), "deleted": True}
+            wanted = p_int_list(params, "include_custom_fields")
+            no_cf = world.list_custom_fields == "ignored"
+            no_milestones = world.project_list_milestones == "absent"
+            if not (deleted or no_cf or no_milestones or wanted is not None):
+                return method
+
+            def fault_row(i: int) -> dict:
+                row = method(i)
+                if deleted:
+                    row["deleted"] = True
+                if no_cf:
+                    row["customfields"] = []
+                elif wanted is not None:
+                    row["customfields"] = [c for c in row["customfields"] if c["id"] in wanted]
+                if no_milestones:
+                    row.pop("milestones", None)
+                return row
+
+            return fault_row
+        if spec.lastupdate and world.crm_list_lastupdate == "present":
+            col = getattr(self.ds, spec.table)[spec.lastupdate]
+            return lambda i: {**method(i), spec.lastupdate: halo_dt(col[i], frac=True)}
         return method
 
-    def _select(self, resource: str, spec: Listing, params: Params) -> list[int]:
+    def _select(self, resource: str, spec: Listing, params: Params, world: World = TRUTH) -> list[int]:
         relevant = tuple(
             sorted((k, v) for k, v in params.items() if k not in ("page_no", "page_size", "count"))
         )
-        return self._cached((resource, relevant), lambda: self._compute_select(resource, spec, params))  # type: ignore[return-value]
+        return self._cached(
+            (resource, relevant, world), lambda: self._compute_select(resource, spec, params, world)
+        )  # type: ignore[return-value]
 
-    def _compute_select(self, resource: str, spec: Listing, params: Params) -> list[int]:
+    def _compute_select(self, resource: str, spec: Listing, params: Params, world: World) -> list[int]:
         table = getattr(self.ds, spec.table)
         cols = table.cols
         ids: list[int] = list(range(len(table)))
         if spec.table == "faults":
-            ids = self._fault_scope(resource, ids, params)
+            ids = self._fault_scope(resource, ids, params, world)
         for param, col in spec.eq.items():
             wanted = p_ints(params, param)
             if wanted is not None:
@@ -310,6 +351,8 @@ class TenantBackend:
             ids = self._range(ids, cols[spec.lastupdate], params, "lastupdatefromdate", "lastupdatetodate")
         if spec.window:
             ids = self._range(ids, cols[spec.window], params, "start_date", "end_date")
+        if world.order == "ignored":
+            return ids  # by id
         order = params.get("order", "").lower()
         col_name = spec.order.get(order)
         desc = p_bool(params, "orderdesc")
@@ -329,14 +372,23 @@ class TenantBackend:
             ids = [i for i in ids if col[i] <= hi]
         return ids
 
-    def _fault_scope(self, resource: str, ids: list[int], params: Params) -> list[int]:
+    def _fault_scope(self, resource: str, ids: list[int], params: Params, world: World) -> list[int]:
         """Which rows of the FAULTS table an endpoint can see, before the generic filters.
 
-        /Tickets: tickets and project tasks (project headers too with includeprojects=true);
-        /Projects: project headers; /Opportunities: opportunities. deleted=true returns only deleted rows.
+        /Tickets: tickets and project tasks (project headers too with includeprojects=true); in the world
+        project_tasks_in_tickets="includeprojects", the swagger's includeprojects list decides (see
+        include_projects). /Projects: project headers; /Opportunities: opportunities. deleted=true returns
+        only deleted rows.
         """
         f = self.ds.faults.cols
-        if resource == "tickets":
+        if resource == "tickets" and world.project_tasks_in_tickets == "includeprojects":
+            wanted = include_projects(params)
+            kinds = (
+                ({KIND_TICKET} if 0 in wanted else set())
+                | ({KIND_OPP} if 1 in wanted else set())
+                | ({KIND_PROJECT, KIND_TASK} if 2 in wanted else set())
+            )
+        elif resource == "tickets":
             kinds = {KIND_TICKET, KIND_TASK} | (
                 {KIND_PROJECT} if p_bool(params, "includeprojects") else set()
             )
@@ -432,11 +484,12 @@ class TenantBackend:
             rows.append(self.render.agent_row(a))
         return rows
 
-    def agents_paged(self, params: Params) -> Page:
+    def agents_paged(self, params: Params, world: World | None = None) -> Page:
         """/Agent?pageinate=true (2025 swagger): {record_count, results} paged like the other lists."""
+        w = self.options.world if world is None else world
         with self.lock:
             rows = self._bare_agent(params)
-            return self._paginate(list(range(len(rows))), params, rows.__getitem__, None)
+            return self._paginate("agent", list(range(len(rows))), params, rows.__getitem__, None, w)
 
     def _bare_priority(self, params: Params) -> list[dict]:
         slaids = p_ints(params, "slaid")
@@ -488,6 +541,25 @@ class TenantBackend:
         clients = p_ints(params, "client_id")
         col = self.ds.crm_notes["client_id"]
         return [self.render.crm_note(i) for i in range(len(col)) if clients is None or col[i] in clients]
+
+    def crm_notes(self, params: Params, world: World | None = None) -> Page:
+        """/CRMNote as the world answers it (the route picks the envelope from world.crmnote_envelope).
+
+        Without client_id: every note, or none when world.crmnote_client_id == "required". Rows: bare
+        envelope → all (count ignored like every bare array) unless world.unpaged_count == "ignored" (50);
+        other envelopes → the unpaged rules (count, default 50; 50 when count is ignored).
+        """
+        w = self.options.world if world is None else world
+        with self.lock:
+            if w.crmnote_client_id == "required" and p_ints(params, "client_id") is None:
+                return Page([], 0)
+            rows = self._bare_crmnote(params)
+            if w.crmnote_envelope == "bare" and w.unpaged_count == "honoured":
+                limit = None
+            else:
+                limit = self._unpaged_limit(params, w, self.options.unpaged_default_count)
+            shown = rows if limit is None else rows[:limit]
+            return Page(shown, self._unpaged_record_count(len(rows), shown, w))
 
     def _bare_timesheetevent(self, params: Params) -> list[dict]:
         t = self.ds.timesheet_events.cols
@@ -545,51 +617,58 @@ class TenantBackend:
         start, n = self.ds.action_start[i], self.ds.faults["action_count"][i]
         return list(range(start, start + n)) + self.ds.extra_actions.get(tid, [])
 
-    def actions(self, params: Params, uncapped: bool = False) -> Page:
+    def actions(self, params: Params, uncapped: bool = False, world: World | None = None) -> Page:
         """/Actions is not paginated. ticket_id → that ticket's actions (all of them unless `count` is given);
         otherwise a startdate/enddate window on `datetime` (inclusive) is required, else nothing is returned.
         Window results: the first `count` (default unpaged_default_count, at most 1000) ordered by
         datetime, ticket_id, id (reversed with orderdesc=true); record_count = all matches. Actions of deleted
-        tickets are never returned.
+        tickets are never returned. options.actions_max_window_days limits a window ("error", "empty", or
+        "clamp": only its first max_days from startdate). Worlds: count ignored → at most 50 rows (ticket_id
+        too); record_count short → the rows returned; order ignored → orderdesc ignored.
+        `uncapped` is the ground truth: every match, no window limit, no count, world TRUTH.
         """
+        w = TRUTH if uncapped else (self.options.world if world is None else world)
         with self.lock:
-            tid = p_int(params, "ticket_id")
-            start, end = p_date(params, "startdate"), p_date(params, "enddate")
-            count = p_int(params, "count")
-            f = self.ds.faults.cols
-            if tid is not None:
-                if not 0 < tid <= len(self.ds.faults) or f["deleted"][tid - 1]:
-                    return Page([], 0)
-                rows = self.ticket_action_rows(tid)
-                dt = self.ds.actions["datetime"]
-                if start is not None:
-                    rows = [j for j in rows if dt[j] >= start]
-                if end is not None:
-                    rows = [j for j in rows if dt[j] <= end]
-                if p_bool(params, "orderdesc"):
-                    rows.reverse()
-                limit = len(rows) if count is None else max(0, count)
-                return Page([self.render.action(j) for j in rows[:limit]], len(rows))
-            if start is None and end is None:
-                return Page([], 0)
-            lo, hi = start if start is not None else 0, end if end is not None else FAR_FUTURE
-            max_days = self.options.actions_max_window_days
-            if max_days is not None and not uncapped and hi - lo > max_days * 86_400_000_000:
-                mode = self.options.actions_window_violation
-                if mode == "error":
-                    raise errors.actions_window_too_long(max_days)
-                if mode == "empty":
-                    return Page([], 0)
-                hi = lo + int(max_days * 86_400_000_000)
-            rows = self._cached(("actions", lo, hi), lambda: self._action_window(lo, hi))
-            if p_bool(params, "orderdesc"):  # newest first; `order` itself is always datetime here
-                rows = rows[::-1]  # type: ignore[index]
+            by_ticket = p_int(params, "ticket_id") is not None
+            rows = self._action_rows(params, uncapped)
+            if p_bool(params, "orderdesc") and w.order != "ignored":  # newest first; `order` is ignored
+                rows = rows[::-1]
             if uncapped:
-                limit = len(rows)  # type: ignore[arg-type]
+                limit = None
+            elif by_ticket:
+                limit = self._unpaged_limit(params, w, None)
             else:
-                limit = self.options.unpaged_default_count if count is None else max(0, count)
-                limit = min(limit, ACTIONS_UNPAGED_CAP)
-            return Page([self.render.action(j) for j in rows[:limit]], len(rows))  # type: ignore[index,arg-type]
+                limit = min(self._unpaged_limit(params, w, self.options.unpaged_default_count) or 0,
+                            ACTIONS_UNPAGED_CAP)  # fmt: skip
+            shown = [self.render.action(j) for j in rows[:limit]]
+            return Page(shown, self._unpaged_record_count(len(rows), shown, w))
+
+    def _action_rows(self, params: Params, uncapped: bool) -> list[int]:
+        """Row indexes of the matching actions in datetime, ticket_id, id order (ticket_id: by id)."""
+        tid = p_int(params, "ticket_id")
+        start, end = p_date(params, "startdate"), p_date(params, "enddate")
+        if tid is not None:
+            if not 0 < tid <= len(self.ds.faults) or self.ds.faults["deleted"][tid - 1]:
+                return []
+            rows = self.ticket_action_rows(tid)
+            dt = self.ds.actions["datetime"]
+            if start is not None:
+                rows = [j for j in rows if dt[j] >= start]
+            if end is not None:
+                rows = [j for j in rows if dt[j] <= end]
+            return rows
+        if start is None and end is None:
+            return []
+        lo, hi = start if start is not None else 0, end if end is not None else FAR_FUTURE
+        max_days = self.options.actions_max_window_days
+        if max_days is not None and not uncapped and hi - lo > max_days * 86_400_000_000:
+            mode = self.options.actions_window_violation
+            if mode == "error":
+                raise errors.actions_window_too_long(max_days)
+            if mode == "empty":
+                return []
+            hi = lo + int(max_days * 86_400_000_000)
+        return self._cached(("actions", lo, hi), lambda: self._action_window(lo, hi))  # type: ignore[return-value]
 
     def _action_window(self, lo: int, hi: int) -> list[int]:
         a_tid = self.ds.actions["ticket_id"]
@@ -609,38 +688,28 @@ class TenantBackend:
     # ------------------------------------------------------------------ public read API for tests
 
     def read_all(self, resource: str, params: Params | None = None) -> list[dict]:
-        """Every row a resource returns for these parameters, ignoring paging and count limits."""
+        """Ground truth: every row a resource holds for these parameters, in the default world TRUTH.
+
+        `resource` is a LISTINGS key, "actions", or a bare resource ("status", "crmnote", ...); `params`
+        are Halo's query parameters. Paging, `count`, the actions window limit and options.world are
+        ignored, so custom fields, milestones and every note are there whatever the world serves.
+        """
         params = dict(params or {})
         with self.lock:
             if resource == "actions":
                 return self.actions(params, uncapped=True).rows
             if resource in LISTINGS:
                 spec = LISTINGS[resource]
-                render = self._row_renderer(resource, spec, params)
-                return [render(i) for i in self._select(resource, spec, params)]
+                render = self._row_renderer(resource, spec, params, TRUTH)
+                return [render(i) for i in self._select(resource, spec, params, TRUTH)]
             return self.bare(resource, params)
 
-    def expected(self, stream: str) -> list[dict]:
-        """Exactly the rows the connector should emit for a stream when it asks for everything.
-
-        Raw Halo shape, in the order a full read returns them (ids ascending; actions by datetime, ticket_id,
-        id). STREAM_QUERIES lists the query each name stands for: every visibility flag on, no shape flags
-        (so `invoices` rows carry no `lines`). Derived streams: `invoice_lines` = every line of every invoice
-        (`lines` of /Invoice?includelines=true); `project_tasks` = /Tickets rows whose parent_id is a project;
-        `project_milestones` = the `milestones` of every /Projects row (each carries its project id as
-        `ticket_id`). `deleted_tickets` = /Tickets?deleted=true (Faults_List rows plus `"deleted": true`).
-        """
-        if stream == "invoice_lines":
-            return [
-                line for inv in self.read_all("invoice", {"includelines": "true"}) for line in inv["lines"]
-            ]
-        if stream == "project_tasks":
-            with self.lock:
-                projects = {r["id"] for r in self.read_all("projects", {})}
-                return [r for r in self.read_all("tickets", {}) if r["parent_id"] in projects]
-        if stream == "project_milestones":
-            return [m for p in self.read_all("projects", {}) for m in p["milestones"]]
-        if stream not in STREAM_QUERIES:
-            raise KeyError(f"unknown stream {stream!r}; known: {', '.join(STREAM_NAMES)}")
-        resource, params = STREAM_QUERIES[stream]
-        return self.read_all(resource, params)
+    def count(self, resource: str, params: Params | None = None) -> int:
+        """len(read_all(resource, params)) without rendering a row (cheap at large scales)."""
+        params = dict(params or {})
+        with self.lock:
+            if resource == "actions":
+                return len(self._action_rows(params, uncapped=True))
+            if resource in LISTINGS:
+                return len(self._select(resource, LISTINGS[resource], params, TRUTH))
+            return len(self.bare(resource, params))

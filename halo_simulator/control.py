@@ -2,7 +2,7 @@
 or counted in stats.
 
 GET    /_sim/health         {"status": "ok", tenant, scale, seed, now}
-POST   /_sim/reset          regenerate the initial data (same seed), clear fault rules
+POST   /_sim/reset          regenerate the initial data (same seed), fault rules back to options.fault_rules
 POST   /_sim/faults         JSON list of fault rules, replacing the current ones (see faults.py)
 GET    /_sim/faults         current rules with their counters
 DELETE /_sim/faults         remove every rule

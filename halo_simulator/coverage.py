@@ -8,21 +8,23 @@ A unit test fails when the committed file is out of date.
 from __future__ import annotations
 
 import importlib
+import json
 import re
 
-from .backend import DERIVED_STREAMS, STREAM_QUERIES
 from .routes import ROUTES
+from .worlds import OPTION_SWITCHES, SWITCHES, WORLDS, World
 
 MODULES = ("auth", "clock", "generator", "render", "backend", "mutations", "routes")
 
-# Where halopsa-api.md is uncertain or silent, the simulator does this.
+# Where halopsa-api.md is uncertain or silent, the simulator does this by default (see also "Worlds").
 CHOICES = """\
 - **Unpaged envelopes** carry only `record_count` and the list key; `page_no`/`page_size` appear only with
   `pageinate=true`. `pageinate=true` without `page_size` means 50; `page_no` < 1 means 1.
 - **Page cap** 100 (options.page_cap) on every paginated endpoint; the envelope's `page_size` is the effective size.
 - **Unpaged `count`** defaults to 50 (options.unpaged_default_count) and has no upper bound, except /Actions (1000).
 - **Bare arrays** (Status, Team, TicketType, Priority, SLA, FieldInfo, AssetType, AssetGroup, ChargeRate, CRMNote,
-  TimesheetEvent, Lookup, Outcome, Agent) ignore `page_no`, `page_size` and `count`.
+  TimesheetEvent, Lookup, Outcome, Agent) ignore `page_no`, `page_size` and `count`. /CRMNote filters on
+  `client_id` when given.
 - **/Agent?pageinate=true** answers `{record_count, results}` (djpsa), paged like the other lists.
 - **Ticket areas**: /Tickets returns tickets and project tasks, project headers only with `includeprojects=true`;
   opportunities only on /Opportunities. Ticket ids are one id space for all of them.
@@ -47,7 +49,7 @@ CHOICES = """\
   boolean parameter → 400 `{"<param>": "The value 'x' is not valid."}`.
 - **Token endpoint**: checks tenant (hosted), then `grant_type`, then credentials. Wrong or missing tenant →
   options.wrong_tenant_status (500) with a plain-text body. `tenant` is also accepted as a form field. A new token
-  does not invalidate older ones. `scope` is echoed (default `all`) but does not restrict anything.
+  does not invalidate older ones (world `tokens`). `scope` is echoed (default `all`) but does not restrict anything.
 - **Permissions** come from options.granted_areas: Tickets, Actions, Team, Agent, Status, TicketType, Priority,
   SLA, Outcome, Lookup, Appointment → tickets; Projects → projects; Opportunities → crm; TimesheetEvent →
   timesheets; Client, Site, Users, Supplier, CRMNote → customers; Asset, AssetType, AssetGroup, FieldInfo →
@@ -55,7 +57,8 @@ CHOICES = """\
 - **Rate limit** (off by default) counts token and /api requests, including 404s and fault-injected answers; it
   is checked before fault rules. 429 body: `Rate Limit Reached - N Requests per rolling M minute window`, text,
   no Retry-After.
-- **Custom fields** are always served (`include_custom_fields` is accepted and ignored). Values by type: text →
+- **Custom fields** are always served on every row, except that /Tickets, /Projects and /Opportunities list rows
+  carry only the FieldInfo ids listed in `include_custom_fields` when it is given. Values by type: text →
   string, single select → lookup id (int) with the name in `display`, multi select → `[{"id", "name"}]`, date →
   Halo datetime string, checkbox → bool. FieldInfo `usage` codes are a simulator convention (1 ticket, 2 client,
   3 site, 4 user, 5 asset, 6 action, 7 contract, 8 invoice, 9 item, 10 quote).
@@ -96,16 +99,45 @@ def _route_rows() -> list[str]:
     return rows
 
 
-def _path(resource: str) -> str:
-    for r in ROUTES:
-        path = r.pattern.pattern.removeprefix("^").removesuffix("/?$")
-        if r.method == "GET" and path.lower() == f"/api/{resource}":
-            return path
-    return f"/api/{resource}"
+def _switch(name: str, spec: dict, default: str | None) -> list[str]:
+    head = f"- **`{name}`**" + (f" (default `{default}`)" if default is not None else "")
+    out = [head + f". Evidence: {spec['evidence']}"]
+    out += [f"  - `{reading}`: {text}" for reading, text in spec["readings"].items()]
+    return out
 
 
-def _query(params: dict) -> str:
-    return ("?" + "&".join(f"{k}={v}" for k, v in params.items())) if params else ""
+def _worlds() -> list[str]:
+    default = World()
+    out = [
+        "## Worlds",
+        "",
+        "One switch per fact the public evidence leaves open (`halo_simulator/worlds.py`); each reading is a",
+        "plausible Halo. Defaults are the readings above. A world changes HTTP answers only: the ground truth",
+        "(`backend.read_all(resource, params)`, `backend.count(...)`) is the same in every world. Use",
+        "`SimulatorOptions(**WORLDS[name])` or `SimulatorOptions(**combine(name, ...))`; `World` fields can",
+        "also be given as `SimulatorOptions(world={...})`. Section numbers refer to `halopsa-api.md`.",
+        "",
+        "### Switches (`SimulatorOptions.world`)",
+        "",
+    ]
+    for name, spec in SWITCHES.items():
+        value = getattr(default, name)
+        shown = "frozenset()" if isinstance(value, frozenset) and not value else str(value)
+        out += _switch(name, spec, shown)
+    out += ["", "### Switches that are plain options", ""]
+    for name, spec in OPTION_SWITCHES.items():
+        out += _switch(name, spec, None)
+    out += ["", "### Named worlds (`WORLDS`)", "", "| Name | SimulatorOptions overrides |", "| --- | --- |"]
+    out += [
+        f"| `{name}` | `{json.dumps(overrides, separators=(', ', ': '))}` |"
+        for name, overrides in WORLDS.items()
+    ]
+    out += [
+        "",
+        "`token_churn` is a fault profile, not a reading; `hostile` is every World reading that disagrees with",
+        "the default at once (no faults, no actions clamp).",
+    ]
+    return out
 
 
 def render() -> str:
@@ -125,15 +157,7 @@ def render() -> str:
         "",
         CHOICES.rstrip(),
         "",
-        "## Streams (`backend.expected(name)`)",
-        "",
-        "| Stream | Query it stands for |",
-        "| --- | --- |",
-        *(
-            f"| {name} | `GET {_path(res)}{_query(params)}` |"
-            for name, (res, params) in STREAM_QUERIES.items()
-        ),
-        *(f"| {name} | derived, see `TenantBackend.expected` |" for name in DERIVED_STREAMS),
+        *_worlds(),
         "",
         "## Not modelled",
         "",

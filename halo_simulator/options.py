@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from .worlds import World
+
 ALL_AREAS = frozenset(
     {"tickets", "customers", "assets", "projects", "invoices", "timesheets", "crm", "reporting"}
 )
@@ -60,6 +62,10 @@ class SimulatorOptions:
     actions_window_violation: str = "error"  # "error" | "empty" | "clamp"
     wrong_tenant_status: int = 500
     port: int = 0
+    # Readings of uncertain facts (worlds.py); a dict of World fields is accepted too.
+    world: World = field(default_factory=World)
+    # Fault rules (faults.py) active from the start and restored by reset().
+    fault_rules: tuple[dict, ...] = ()
 
     def __post_init__(self) -> None:
         if self.scale not in SCALES:
@@ -75,6 +81,8 @@ class SimulatorOptions:
         if not self.client_secret:
             self.client_secret = _derived(self.tenant, self.seed, "client_secret", 64)
         self.granted_areas = frozenset(self.granted_areas)
+        self.world = World.of(self.world)
+        self.fault_rules = tuple(dict(r) for r in self.fault_rules or ())
 
     def resolved_counts(self) -> dict[str, int]:
         return {**SCALES[self.scale], **(self.counts or {})}

@@ -107,6 +107,16 @@ def actions(req: Request) -> Response:
     return json_response(body)
 
 
+def crmnote(req: Request) -> Response:
+    """options.world decides: bare array (default), {record_count, actions} or {record_count, notes};
+    client_id optional (default) or required (empty without it)."""
+    page = req.sim.backend.crm_notes(req.params)
+    envelope_key = req.sim.options.world.crmnote_envelope
+    if envelope_key == "bare":
+        return json_response(page.rows)
+    return json_response({"record_count": page.record_count, envelope_key: page.rows})
+
+
 def agents(req: Request) -> Response:
     """Bare array; with pageinate=true the 2025 shape {record_count, results} with paging."""
     backend = req.sim.backend
@@ -160,7 +170,6 @@ _BARE = (
     ("AssetType", "assettype", "assets"),
     ("AssetGroup", "assetgroup", "assets"),
     ("ChargeRate", "chargerate", "invoices"),
-    ("CRMNote", "crmnote", "customers"),
     ("TimesheetEvent", "timesheetevent", "timesheets"),
 )
 
@@ -171,6 +180,7 @@ ROUTES: list[Route] = [
     _r("GET", "/api/Actions", actions, "tickets"),
     _r("GET", "/api/Agent", agents, "tickets"),
     _r("GET", r"/api/Agent/(\d+)", one("agent"), "tickets"),
+    _r("GET", "/api/CRMNote", crmnote, "customers"),
 ]
 for _seg, _res, _key, _area in _PAGED:
     ROUTES.append(_r("GET", f"/api/{_seg}", paged(_res, _key), _area))

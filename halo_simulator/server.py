@@ -39,6 +39,8 @@ class HaloSimulator:
         self.tokens = TokenStore(self.clock, self.options)
         self._stats = Stats()
         self.faults = FaultInjector(self.options.seed)
+        if self.options.fault_rules:
+            self.faults.set_rules(list(self.options.fault_rules))
         self.ratelimit = RollingWindow(*self.options.rate_limit) if self.options.rate_limit else None
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
@@ -89,8 +91,9 @@ class HaloSimulator:
     # ------------------------------------------------------------------ control plane mirrors
 
     def reset(self) -> None:
+        """Initial data again; fault rules back to options.fault_rules (none by default)."""
         self.backend.reset()
-        self.faults.clear()
+        self.faults.set_rules(list(self.options.fault_rules))
 
     def mutate(self, spec: dict | None = None, **kinds: int) -> dict:
         return self.backend.mutate({**(spec or {}), **kinds})

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from halo_simulator import HaloSimulator, SimulatorOptions
-from integration_tests import secret_scan
+from integration_tests import oracle, secret_scan
 from source_halopsa import SourceHalopsa
 
 pytest.importorskip("airbyte")
@@ -63,7 +63,7 @@ def demo(tmp_path_factory):
 def expected():
     """What the tiny simulator serves before any change: the same seed as the demo's, so the same data."""
     backend = HaloSimulator(SimulatorOptions(scale="tiny")).backend
-    return lambda stream: backend.expected(stream)
+    return lambda stream: oracle.expected(backend, stream)
 
 
 def rows(con, sql: str) -> list[tuple]:

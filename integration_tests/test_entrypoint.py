@@ -5,6 +5,7 @@ import json
 import pytest
 
 from halo_simulator import HaloSimulator, SimulatorOptions
+from integration_tests import oracle
 from integration_tests.conftest import UNTHROTTLED
 from integration_tests.harness import run_console
 
@@ -109,7 +110,7 @@ def test_given_state_when_read_twice_then_second_read_is_incremental(fresh_simul
     code, first, _ = run_console(["read", "--config", config, "--catalog", catalog])
     assert code == 0
     tickets = [m for m in first if m["type"] == "RECORD" and m["record"]["stream"] == "tickets"]
-    assert len(tickets) == len(sim.backend.expected("tickets"))
+    assert len(tickets) == len(oracle.expected(sim, "tickets"))
     states = [
         m["state"]
         for m in first
@@ -162,8 +163,8 @@ def test_given_paged_streams_when_read_then_estimates_and_stream_statuses(simula
     }
     assert code == 0
     assert estimates == {
-        "tickets": len(simulator.backend.expected("tickets")),
-        "clients": len(simulator.backend.expected("clients")),
+        "tickets": len(oracle.expected(simulator, "tickets")),
+        "clients": len(oracle.expected(simulator, "clients")),
     }
     statuses = {
         (t["stream_status"]["stream_descriptor"]["name"], t["stream_status"]["status"])

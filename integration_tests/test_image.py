@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 
+from integration_tests import oracle
 from integration_tests.conftest import UNTHROTTLED
 
 pytestmark = pytest.mark.image_tests
@@ -215,7 +216,7 @@ def test_given_state_when_read_twice_then_all_tickets_then_incremental(image, fr
     code, first, output = _run(image, secrets_dir, "read", "--config", config, "--catalog", catalog)
     assert code == 0, output[-2000:]
     ids = _ticket_ids(first)
-    assert sorted(ids) == sorted(row["id"] for row in sim.backend.expected("tickets"))
+    assert sorted(ids) == sorted(row["id"] for row in oracle.expected(sim, "tickets"))
     assert any(m["type"] == "RECORD" and m["record"]["stream"] == "statuses" for m in first)
     states = [
         m["state"]

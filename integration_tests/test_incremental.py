@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from airbyte_cdk.models import SyncMode
 
+from integration_tests import oracle
 from integration_tests.conftest import UNTHROTTLED
 from integration_tests.harness import final_states, read_streams, records_by_stream
 
@@ -126,7 +127,7 @@ def test_given_malformed_state_when_reading_then_no_error_and_nothing_lost(simul
     )
     assert not output.errors
     ids = {r["id"] for r in records_by_stream(output).get("tickets", [])}
-    rows = simulator.backend.expected("tickets")
+    rows = oracle.expected(simulator, "tickets")
     if expected_reread == "all":
         assert ids == {row["id"] for row in rows}
     else:
@@ -139,7 +140,7 @@ def test_given_start_date_when_reading_then_exactly_tickets_changed_since(simula
     ids = {r["id"] for r in records_by_stream(output)["tickets"]}
     assert ids == {
         row["id"]
-        for row in simulator.backend.expected("tickets")
+        for row in oracle.expected(simulator, "tickets")
         if row["last_update"] >= "2026-05-15T00:00:00"
     }
 
@@ -193,7 +194,7 @@ def test_given_machine_in_other_time_zone_when_syncing_then_same_utc_windows_and
     assert all("lastupdatefromdate=2026-05-15T06%3A00%3A00Z" in query for query in queries)
     assert {r["id"] for r in records} == {
         row["id"]
-        for row in simulator.backend.expected("tickets")
+        for row in oracle.expected(simulator, "tickets")
         if row["last_update"] >= "2026-05-15T06:00:00"
     }
     assert all(r["last_update"].endswith("Z") for r in records)

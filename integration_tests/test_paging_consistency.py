@@ -2,6 +2,7 @@
 
 from airbyte_cdk.models import SyncMode
 
+from integration_tests import oracle
 from integration_tests.conftest import UNTHROTTLED
 from integration_tests.harness import keyed, read_streams, records_by_stream
 
@@ -10,7 +11,7 @@ def test_given_tickets_updated_while_paging_when_reading_then_no_unchanged_ticke
     fresh_simulator, monkeypatch
 ):
     sim = fresh_simulator
-    before = {row["id"] for row in sim.backend.expected("tickets")}
+    before = {row["id"] for row in oracle.expected(sim, "tickets")}
     changed: list[int] = []
     page = sim.backend.page
 

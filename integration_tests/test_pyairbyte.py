@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from integration_tests import oracle
 from integration_tests.conftest import UNTHROTTLED
 
 # No registry or telemetry calls from PyAirbyte: this machine, like many CI runners, has no internet.
@@ -30,14 +31,14 @@ def test_given_pyairbyte_when_reading_twice_then_duckdb_holds_all_and_second_rea
 
     first = source.read(cache=cache)
     tickets = cache["tickets"].to_pandas()
-    assert sorted(tickets["id"]) == sorted(row["id"] for row in sim.backend.expected("tickets"))
-    assert len(cache["statuses"].to_pandas()) == len(sim.backend.expected("statuses"))
+    assert sorted(tickets["id"]) == sorted(row["id"] for row in oracle.expected(sim, "tickets"))
+    assert len(cache["statuses"].to_pandas()) == len(oracle.expected(sim, "statuses"))
     assert first.processed_records >= len(tickets)
 
     changed = sim.mutate(update_tickets=4, add_tickets=2)
     time.sleep(1.1)  # past the whole-second upper bound of the next sync
     second = source.read(cache=cache)
-    statuses = len(sim.backend.expected("statuses"))
+    statuses = len(oracle.expected(sim, "statuses"))
     assert (
         second.processed_records <= 4 + 2 + 1 + statuses
     )  # the changes, the newest old ticket, the full-refresh list

@@ -25,7 +25,7 @@ import pytest
 from airbyte_cdk.models import SyncMode
 from airbyte_cdk.models.airbyte_protocol_serializers import ConfiguredAirbyteCatalogSerializer
 
-from integration_tests import secret_scan
+from integration_tests import oracle, secret_scan
 from integration_tests.conftest import UNTHROTTLED
 from integration_tests.harness import catalog_for
 
@@ -149,7 +149,7 @@ def trials(simulator, tmp_path_factory):
         expected[start_date] = {
             name: {
                 tuple(row[part] for part in key)
-                for row in simulator.backend.expected(name)
+                for row in oracle.expected(simulator, name)
                 if row[cursor] >= since
             }
             for name, (cursor, key) in STREAMS.items()

@@ -28,7 +28,7 @@ from airbyte_cdk.models.airbyte_protocol_serializers import ConfiguredAirbyteCat
 from halo_simulator import HaloSimulator, SimulatorOptions
 from halo_simulator import auth as simulator_auth
 from halo_simulator.options import ALL_AREAS
-from integration_tests import secret_scan
+from integration_tests import oracle, secret_scan
 from integration_tests.conftest import UNTHROTTLED
 from integration_tests.harness import catalog_for, deadline, read_streams, records_by_stream, run_console
 from source_halopsa import SourceHalopsa, auth
@@ -109,7 +109,7 @@ def test_given_failed_checks_and_syncs_in_process_when_scanned_then_no_secret_or
         )
     ]
     assert failed.errors and len(records_by_stream(failed)["statuses"]) == len(
-        sim.backend.expected("statuses")
+        oracle.expected(sim, "statuses")
     )
     assert [status.status.name for status in statuses] == ["FAILED"] * 3
     texts = _everything(failed) + [status.message for status in statuses]
@@ -188,7 +188,7 @@ class _Elsewhere:
 def elsewhere(simulator):
     server = _Elsewhere(
         {
-            "status": simulator.backend.expected("statuses"),
+            "status": oracle.expected(simulator, "statuses"),
             "tickets": {"record_count": 0, "tickets": []},
             "fieldinfo": [],
         }
@@ -220,7 +220,7 @@ def test_given_halo_redirects_api_requests_elsewhere_when_syncing_and_checking_t
         output = read_streams(config, ["statuses", "tickets"])
         status = SourceHalopsa(config=config).check(logging.getLogger("airbyte"), config)
     assert not output.errors and status.status.name == "SUCCEEDED"
-    assert len(records_by_stream(output)["statuses"]) == len(sim.backend.expected("statuses"))
+    assert len(records_by_stream(output)["statuses"]) == len(oracle.expected(sim, "statuses"))
     followed = {request["path"].split("?")[0] for request in elsewhere.requests}
     assert followed == {"/api/Status", "/api/FieldInfo", "/api/Tickets"}
     assert issued_tokens

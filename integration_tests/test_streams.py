@@ -4,6 +4,7 @@
 import jsonschema
 import pytest
 
+from integration_tests import oracle
 from integration_tests.harness import keyed, normalized, read_streams, records_by_stream
 from source_halopsa import SourceHalopsa
 
@@ -17,7 +18,7 @@ ADDED_FIELDS = {"project_milestones": {"project_last_update"}}
 def _expected(simulator, name):
     if name in WITH_LINES:
         return normalized(simulator.backend.read_all(WITH_LINES[name], {"includelines": "true"}))
-    return normalized(simulator.backend.expected(name))
+    return normalized(oracle.expected(simulator, name))
 
 
 @pytest.fixture(scope="module")

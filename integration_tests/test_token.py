@@ -1,5 +1,6 @@
 """One token per sync, renewed once when Halo rejects it mid-sync."""
 
+from integration_tests import oracle
 from integration_tests.conftest import UNTHROTTLED
 from integration_tests.harness import read_streams, records_by_stream
 
@@ -10,7 +11,7 @@ def test_given_token_revoked_mid_sync_when_reading_then_refreshed_once_and_nothi
     output = read_streams({**sim.config(), **UNTHROTTLED}, ["tickets", "statuses"])
     assert not output.errors
     ids = [record["id"] for record in records_by_stream(output)["tickets"]]
-    assert sorted(ids) == sorted(row["id"] for row in sim.backend.expected("tickets"))
+    assert sorted(ids) == sorted(row["id"] for row in oracle.expected(sim, "tickets"))
     assert sim.stats()["counts"]["POST /auth/token"] == 2
 
 

@@ -7,6 +7,9 @@ import requests
 
 from halo_simulator import HaloSimulator, SimulatorOptions
 
+# A window that holds every generated action: read_all("actions", ALL_ACTIONS) is every action.
+ALL_ACTIONS = {"startdate": "2000-01-01", "enddate": "2100-01-01"}
+
 
 class HaloClient:
     """A minimal Halo client for the tests: token, GET with params, full paged/windowed reads."""

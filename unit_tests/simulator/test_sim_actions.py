@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import pytest
 
+from .conftest import ALL_ACTIONS
+
 
 def test_given_no_ticket_and_no_window_when_listing_actions_then_empty(client):
     assert client.json("/api/Actions") == {"record_count": 0, "actions": []}
 
 
 def test_given_ticket_id_when_listing_actions_then_ids_1_to_n_of_that_ticket(client, sim):
-    tid = sim.backend.expected("tickets")[5]["id"]
+    tid = sim.backend.read_all("tickets")[5]["id"]
     body = client.json("/api/Actions", ticket_id=tid)
     assert body["ticket_id"] == tid and [a["id"] for a in body["actions"]] == list(
         range(1, body["record_count"] + 1)
@@ -19,7 +21,7 @@ def test_given_ticket_id_when_listing_actions_then_ids_1_to_n_of_that_ticket(cli
 
 
 def test_given_window_when_listing_actions_then_inclusive_and_ordered(client, sim):
-    every = sim.backend.expected("actions")
+    every = sim.backend.read_all("actions", ALL_ACTIONS)
     start, end = every[100]["datetime"], every[160]["datetime"]
     body = client.json("/api/Actions", startdate=start, enddate=end, count=1000)
     want = [a for a in every if start <= a["datetime"] <= end]
@@ -27,7 +29,7 @@ def test_given_window_when_listing_actions_then_inclusive_and_ordered(client, si
 
 
 def test_given_window_with_many_actions_when_listing_then_count_default_and_1000_cap(client, sim):
-    total = len(sim.backend.expected("actions"))
+    total = len(sim.backend.read_all("actions", ALL_ACTIONS))
     assert total > 1000
     default = client.json("/api/Actions", startdate="2023-01-01", enddate="2027-01-01")
     assert len(default["actions"]) == 50 and default["record_count"] == total
@@ -35,8 +37,8 @@ def test_given_window_with_many_actions_when_listing_then_count_default_and_1000
     assert len(capped["actions"]) == 1000
 
 
-def test_given_full_read_by_windows_when_concatenated_then_expected_actions(client, sim):
-    assert client.read_actions() == sim.backend.expected("actions")
+def test_given_full_read_by_windows_when_concatenated_then_every_action(client, sim):
+    assert client.read_actions() == sim.backend.read_all("actions", ALL_ACTIONS)
 
 
 @pytest.mark.parametrize("mode", ["error", "empty", "clamp"])
@@ -59,4 +61,4 @@ def test_given_orderdesc_when_listing_window_then_newest_first(client, sim):
     body = client.json(
         "/api/Actions", startdate="2023-01-01", enddate="2027-01-01", count=5, orderdesc="true"
     )
-    assert body["actions"] == sim.backend.expected("actions")[::-1][:5]
+    assert body["actions"] == sim.backend.read_all("actions", ALL_ACTIONS)[::-1][:5]

@@ -89,7 +89,7 @@ def test_given_page_cap_rule_when_paging_then_fewer_rows_than_reported_size(fsim
     fsim.set_faults([{"path": "/api/tickets", "kind": "page_cap", "size": 10, "every": 1}])
     body = c.json("/api/Tickets", pageinate="true", page_size=100, page_no=2)
     assert body["page_size"] == 100 and len(body["tickets"]) == 10
-    assert body["tickets"][0]["id"] == fsim.backend.expected("tickets")[10]["id"]
+    assert body["tickets"][0]["id"] == fsim.backend.read_all("tickets")[10]["id"]
 
 
 def test_given_expire_token_rule_when_requesting_then_401_and_old_token_dead(fsim):

@@ -14,7 +14,7 @@ def _pick(rows, key):
 
 @pytest.mark.parametrize("fmt", ["plain", "fraction7", "z", "fraction3z"])
 def test_given_lastupdatefromdate_equal_to_a_value_when_filtering_then_inclusive(client, sim, fmt):
-    rows = sim.backend.expected("tickets")
+    rows = sim.backend.read_all("tickets")
     pivot = _pick(rows, "last_update")  # 2024-..T..:..:..[.fffffff]
     base, _, frac = pivot.partition(".")
     value = {"plain": pivot, "fraction7": pivot, "z": pivot + "Z", "fraction3z": f"{base}.{frac[:6]}Z"}[fmt]
@@ -24,7 +24,7 @@ def test_given_lastupdatefromdate_equal_to_a_value_when_filtering_then_inclusive
 
 
 def test_given_lastupdatetodate_when_filtering_then_inclusive_upper_bound(client, sim):
-    rows = sim.backend.expected("tickets")
+    rows = sim.backend.read_all("tickets")
     pivot = _pick(rows, "last_update")
     got = client.read_paged("/api/Tickets", "tickets", lastupdatetodate=pivot)
     assert pivot in {r["last_update"] for r in got}
@@ -64,7 +64,7 @@ def test_given_hidden_last_update_column_when_filtering_then_compared_but_not_li
 
 
 def test_given_client_id_when_filtering_tickets_then_only_that_client(client, sim):
-    cid = sim.backend.expected("tickets")[0]["client_id"]
+    cid = sim.backend.read_all("tickets")[0]["client_id"]
     got = client.read_paged("/api/Tickets", "tickets", client_id=cid)
     assert got and {r["client_id"] for r in got} == {cid}
 

@@ -81,7 +81,7 @@ def test_given_projects_and_opportunities_when_listing_tickets_then_kept_apart(c
 
 
 def test_given_project_when_listing_tasks_by_parent_id_then_tasks_of_that_project(client, sim):
-    project = sim.backend.expected("projects")[0]
+    project = sim.backend.read_all("projects")[0]
     tasks = client.read_paged("/api/Tickets", "tickets", parent_id=project["id"])
     assert tasks and all(t["parent_id"] == project["id"] for t in tasks)
     assert len(tasks) == project["child_count"]
