@@ -10,9 +10,11 @@ import json
 import signal
 import sys
 import threading
+from dataclasses import replace
 
 from .options import SCALES, SimulatorOptions
 from .server import HaloSimulator
+from .worlds import WORLDS
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,6 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--on-prem", action="store_true", help="no tenant on the token request")
     ap.add_argument("--rate-limit", metavar="N/SECONDS", help="e.g. 300/300 for Halo hosted's limit")
     ap.add_argument("--page-cap", type=int, default=100)
+    ap.add_argument("--world", choices=sorted(WORLDS), default="default", help="see COVERAGE.md, Worlds")
     ap.add_argument("--actions-max-window-days", type=float)
     args = ap.parse_args(argv)
     rate = None
@@ -34,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
         seed=args.seed, scale=args.scale, tenant=args.tenant, hosted=not args.on_prem, port=args.port,
         rate_limit=rate, page_cap=args.page_cap, actions_max_window_days=args.actions_max_window_days,
     )  # fmt: skip
+    opts = replace(opts, **WORLDS[args.world])
     sim = HaloSimulator(opts).start()
     line = {"url": sim.url, "client_id": opts.client_id, "client_secret": opts.client_secret}
     line["tenant"] = opts.tenant if opts.hosted else None
