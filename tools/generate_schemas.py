@@ -9,6 +9,10 @@ same swagger gives byte-identical files.
     python tools/generate_schemas.py            # write the schemas
     python tools/generate_schemas.py --check    # exit 1 if the files on disk are stale
 
+Input: ``--swagger``, else ``$HALO_SWAGGER``, else the full ``../shared/reference/halo-swagger-2024.json``
+when it is beside the project, else the in-repo extract ``reference/halo-swagger-2024-slice.json``
+(tools/extract_swagger.py), which holds every schema this script reads and gives the same output.
+
 Conventions (the connector normalises records to match them):
 
 * every property is nullable, except the primary-key fields;
@@ -32,7 +36,9 @@ import sys
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_SWAGGER = REPO_ROOT.parent / "shared" / "reference" / "halo-swagger-2024.json"
+FULL_SWAGGER = REPO_ROOT.parent / "shared" / "reference" / "halo-swagger-2024.json"
+SWAGGER_SLICE = REPO_ROOT / "reference" / "halo-swagger-2024-slice.json"
+DEFAULT_SWAGGER = FULL_SWAGGER if FULL_SWAGGER.is_file() else SWAGGER_SLICE
 DEFAULT_OUT = REPO_ROOT / "source_halopsa" / "schemas"
 
 JSON_SCHEMA_DRAFT = "http://json-schema.org/draft-07/schema#"
@@ -297,7 +303,10 @@ def main(argv: list[str] | None = None) -> int:
         "--swagger",
         type=Path,
         default=Path(os.environ.get("HALO_SWAGGER", DEFAULT_SWAGGER)),
-        help="Halo OpenAPI document (default: $HALO_SWAGGER or ../shared/reference/halo-swagger-2024.json)",
+        help=(
+            "Halo OpenAPI document (default: $HALO_SWAGGER, else ../shared/reference/halo-swagger-2024.json "
+            "if present, else reference/halo-swagger-2024-slice.json)"
+        ),
     )
     parser.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output directory")
     parser.add_argument("--check", action="store_true", help="only report stale files; exit 1 if any")
