@@ -410,12 +410,17 @@ def _key_part(value: Any) -> Any:
 
 
 @dataclass
-class HaloProjectTaskFilter(HaloDeduplicateFilter):
-    """Keeps child tickets whose parent is a project.
+class HaloProjectRowFilter(HaloDeduplicateFilter):
+    """Sorts `/Tickets` rows by their relation to projects: `keep: tasks` or `keep: not_projects`.
 
-    Halo lists children of any ticket with `includechildren=2`; which parents are projects is known
-    only from `/Projects`, read once per sync and only if a child ticket came back.
+    Whether `/Tickets` lists project tasks by default or only with `includeprojects` (a flag adding project
+    headers, or the 2024 swagger's int list: 0 = neither, 2 = projects) is unknown, so the streams ask
+    `includeprojects=true`, which lists tickets, tasks and project headers under both readings. Which ids are projects is
+    known only from `/Projects`, read once per sync and only once a row needs it: `tasks` keeps the rows
+    whose parent is a project (project_tasks); `not_projects` drops the project headers (tickets).
     """
+
+    keep: str = "tasks"
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         super().__post_init__(parameters)
@@ -430,8 +435,11 @@ class HaloProjectTaskFilter(HaloDeduplicateFilter):
         next_page_token: Mapping[str, Any] | None = None,
     ) -> Iterable[Mapping[str, Any]]:
         for record in super().filter_records(records, stream_state, stream_slice, next_page_token):
-            parent = record.get("parent_id")
-            if isinstance(parent, (int, float)) and parent and int(parent) in self._projects():
+            if self.keep == "tasks":
+                parent = record.get("parent_id")
+                if isinstance(parent, (int, float)) and parent and int(parent) in self._projects():
+                    yield record
+            elif _key_part(record.get("id")) not in self._projects():
                 yield record
 
     def _projects(self) -> set[int]:

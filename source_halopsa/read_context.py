@@ -5,16 +5,22 @@
   ticket bounds the backfill.
 - Which custom fields `tickets` must ask for: `include_custom_fields` takes a comma list of
   FieldInfo ids (halo-swagger-2024.json, /Tickets), so "all custom fields" needs their ids.
+- How long an `/Actions` window Halo really serves (pip-halopsa claims one day at most, untested).
 
-Each costs one request, made only when a stream that needs it is selected.
+Each is also a check of a guess about Halo, made while syncing (BEHAVIOR.md §"Guesses checked"):
+`order` honoured by the earliest-ticket probe, `include_custom_fields` honoured on list rows, and the
+`/Actions` window not silently cut short. A failed check adapts (reads every ticket, shorter windows)
+or stops the sync with one line naming the Halo behaviour; it never lets rows go missing.
+
+The probes cost a few requests, made only when a stream that needs them is selected.
 """
 
 from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Mapping
-from datetime import timedelta
+from collections.abc import Iterator, Mapping
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import requests
@@ -29,6 +35,7 @@ logger = logging.getLogger("airbyte")
 
 HISTORY_START_KEY = "_halo_history_start"
 CUSTOM_FIELD_IDS_KEY = "_halo_custom_field_ids"
+ACTIONS_WINDOW_KEY = "_halo_actions_window"
 STREAMS_WITH_CUSTOM_FIELD_FILTER = {
     "tickets",
     "projects",
@@ -59,8 +66,13 @@ def with_read_context(
         start = earliest_ticket_date(config)
         if start:
             context[HISTORY_START_KEY] = start
+    if "actions" in selected and ACTIONS_WINDOW_KEY not in config:
+        context[ACTIONS_WINDOW_KEY] = actions_window(config)
     if selected & STREAMS_WITH_CUSTOM_FIELD_FILTER and CUSTOM_FIELD_IDS_KEY not in config:
-        context[CUSTOM_FIELD_IDS_KEY] = custom_field_ids(config)
+        ids = custom_field_ids(config)
+        if ids:
+            check_custom_fields_listed(config, ids, _custom_field_list(selected))
+        context[CUSTOM_FIELD_IDS_KEY] = ids
     return {**config, **context} if context else config
 
 
@@ -103,21 +115,27 @@ _TRIES = 5
 
 
 def earliest_ticket_date(config: Mapping[str, Any]) -> str | None:
-    """The day before the earliest `dateoccurred` on the first page of tickets by opening date.
+    """The day before the earliest `dateoccurred`, from the first page of tickets by opening date.
 
-    The minimum over the page, not the first row, keeps the bound right on an instance that ignores
-    `order` and lists by id (oldest first).
+    That page holds the earliest ticket only if Halo honours `order=dateoccurred`, a parameter only the
+    swagger documents: the last ticket by `orderdesc=true` must differ from the first and open no earlier
+    than the page's last. If Halo ignored `order`, every ticket is read (one request per 100) rather than
+    letting actions of older tickets go unread.
     """
     try:
-        rows = page_rows(_get(config, "Tickets", EARLIEST_TICKET_PARAMS), "tickets")
+        body = _get(config, "Tickets", EARLIEST_TICKET_PARAMS)
+        rows = page_rows(body, "tickets", "/Tickets")
+        total = body.get("record_count") if isinstance(body, dict) else None
+        if isinstance(total, int) and total > len(rows) and not _ordered_by_opening(config, rows):
+            logger.warning(
+                "Halo ignored order=dateoccurred on /Tickets: every ticket is read once to find the earliest, "
+                "where actions start (set a Start date to skip this)."
+            )
+            rows = list(_every_row(config, "Tickets", "tickets", {}))
     except (requests.RequestException, ValueError) as error:
         logger.warning(f"Could not find the earliest ticket ({type(error).__name__}); actions start in 2000.")
         return None
-    dates = [
-        normalize_datetime(row["dateoccurred"])
-        for row in rows
-        if isinstance(row.get("dateoccurred"), str) and len(row["dateoccurred"]) >= 19
-    ]
+    dates = [_opened(row) for row in rows]
     dates = [date for date in dates if date]
     if not dates:
         return None
@@ -126,6 +144,191 @@ def earliest_ticket_date(config: Mapping[str, Any]) -> str | None:
         f"No start date set: actions are read from {earliest:%Y-%m-%d}, the day before the earliest ticket."
     )
     return earliest.strftime("%Y-%m-%dT00:00:00Z")
+
+
+def _opened(row: Mapping[str, Any]) -> str | None:
+    value = row.get("dateoccurred")
+    return normalize_datetime(value) if isinstance(value, str) and len(value) >= 19 else None
+
+
+def _ordered_by_opening(config: Mapping[str, Any], page: list[dict[str, Any]]) -> bool:
+    """Whether Halo sorted by `dateoccurred`: the page ascends and the newest ticket is not the page's first."""
+    dates = [_opened(row) or "" for row in page]
+    if dates != sorted(dates):
+        return False
+    newest = page_rows(
+        _get(config, "Tickets", {**EARLIEST_TICKET_PARAMS, "page_size": "1", "orderdesc": "true"}), "tickets"
+    )
+    return (
+        bool(newest) and newest[0].get("id") != page[0].get("id") and (_opened(newest[0]) or "") >= dates[-1]
+    )
+
+
+def _every_row(
+    config: Mapping[str, Any], path: str, key: str, params: Mapping[str, str]
+) -> Iterator[dict[str, Any]]:
+    """Every row of a paged list, one request per 100, stopping from record_count and the rows seen.
+
+    Without a record_count, a page shorter than the first one ends the list. A page that starts like
+    the one before means Halo ignored `page_no`: an error, since the rest would never be read.
+    """
+    page, seen, first_length, previous_first = 1, 0, None, None
+    while True:
+        body = _get(config, path, {**params, "pageinate": "true", "page_size": "100", "page_no": str(page)})
+        rows = page_rows(body, key, "/" + path)
+        if rows and previous_first is not None and rows[0].get("id") == previous_first:
+            raise ValueError(f"Halo answered page {page} of /{path} with page {page - 1} again")
+        yield from rows
+        seen += len(rows)
+        first_length = first_length or len(rows)
+        total = body.get("record_count") if isinstance(body, dict) else None
+        if not rows or (seen >= total if isinstance(total, int) else len(rows) < first_length):
+            return
+        previous_first = rows[0].get("id")
+        page += 1
+
+
+# Window lengths tried, longest first, when Halo serves less of an /Actions window than asked.
+_SHORTER_WINDOWS = (
+    timedelta(hours=12),
+    timedelta(hours=6),
+    timedelta(hours=3),
+    timedelta(hours=1),
+    timedelta(minutes=15),
+)
+_EDGE = timedelta(minutes=1)
+
+
+def actions_window(config: Mapping[str, Any]) -> str:
+    """The `/Actions` window length to read with, checked against Halo: an ISO 8601 duration.
+
+    pip-halopsa says Halo limits windows to one day; if Halo silently served only part of a longer
+    window, actions would vanish. So the newest action Halo knows of (a ticket's `lastactiondate`) is
+    looked up at the head and at the tail of a window of the configured length: if either misses it,
+    Halo cut the window short, and shorter windows are tried until both find it.
+    """
+    window = timedelta(days=config.get("actions_window_days") or 1)
+    try:
+        reference = _newest_action(config)
+    except (requests.RequestException, ValueError) as error:
+        raise _unavailable("the newest ticket action", error) from error
+    if reference is None:
+        return _iso(window)
+    candidates = [window, *(length for length in _SHORTER_WINDOWS if length < window)]
+    for length in candidates:
+        if all(
+            _window_serves(config, reference, start, length)
+            for start in (reference[1] - _EDGE, reference[1] + _EDGE - length)
+        ):
+            if length < window:
+                logger.warning(
+                    f"Halo served only part of a {_iso(window)} /Actions window (the action at {reference[1]:%Y-%m-%dT%H:%M:%S} "
+                    f"was missing): actions are read in {_iso(length)} windows instead."
+                )
+            return _iso(length)
+    raise AirbyteTracedException(
+        message=f"Halo's /Actions did not return ticket {reference[0]}'s action at {reference[1]:%Y-%m-%dT%H:%M:%S} even in a "
+        f"{_iso(candidates[-1])} window: Halo cuts /Actions date windows short or hides actions from this agent; "
+        "actions cannot be read completely (deselect actions, or report it with your Halo version).",
+        failure_type=FailureType.system_error,
+    )
+
+
+def _newest_action(config: Mapping[str, Any]) -> tuple[int, datetime] | None:
+    """(ticket id, time) of the latest `lastactiondate` on the first page of tickets by that date.
+
+    Any ticket's last action will do as a reference, so this is right whether or not Halo honours `order`.
+    """
+    params = {
+        "pageinate": "true",
+        "page_size": "100",
+        "page_no": "1",
+        "order": "lastactiondate",
+        "orderdesc": "true",
+    }
+    best: tuple[int, datetime] | None = None
+    for row in page_rows(_get(config, "Tickets", params), "tickets", "/Tickets"):
+        when = _instant(row.get("lastactiondate"))
+        if when is not None and isinstance(row.get("id"), int) and (best is None or when > best[1]):
+            best = (row["id"], when)
+    return best
+
+
+def _window_serves(
+    config: Mapping[str, Any], reference: tuple[int, datetime], start: datetime, length: timedelta
+) -> bool:
+    """Whether Halo's answer for [start, start + length] holds the reference action."""
+    params = {
+        "count": "1000",
+        "excludesys": "false",
+        "startdate": _param(start),
+        "enddate": _param(start + length),
+    }
+    try:
+        rows = page_rows(_get(config, "Actions", params), "actions", "/Actions")
+    except requests.HTTPError as error:
+        if error.response is not None and error.response.status_code == 400:
+            return False  # Halo refused the window's length
+        raise
+    ticket, when = reference
+    return any(
+        row.get("ticket_id") == ticket
+        and (at := _instant(row.get("datetime"))) is not None
+        and abs(at - when) < timedelta(seconds=1)
+        for row in rows
+    )
+
+
+def _instant(value: Any) -> datetime | None:
+    text = normalize_datetime(value) if isinstance(value, str) and len(value) >= 19 else None
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
+    except ValueError:
+        return None
+
+
+def _param(when: datetime) -> str:
+    return when.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _iso(length: timedelta) -> str:
+    """timedelta -> ISO 8601 duration, as the manifest's `step` takes it."""
+    seconds = int(length.total_seconds())
+    if seconds % 86400 == 0:
+        return f"P{seconds // 86400}D"
+    if seconds % 3600 == 0:
+        return f"PT{seconds // 3600}H"
+    return f"PT{seconds // 60}M" if seconds % 60 == 0 else f"PT{seconds}S"
+
+
+def _custom_field_list(selected: set[str]) -> str:
+    """The list endpoint the custom-field check reads: one a selected stream reads."""
+    if selected & {"tickets", "project_tasks", "deleted_tickets"}:
+        return "Tickets"
+    return "Projects" if "projects" in selected else "Opportunities"
+
+
+def check_custom_fields_listed(config: Mapping[str, Any], ids: str, path: str = "Tickets") -> None:
+    """Stop if Halo ignores `include_custom_fields` on `/Tickets` lists (absent from the 2024 swagger).
+
+    A ticket row asked for every custom field that comes back without any is compared with the same
+    ticket read alone: custom fields there but not in the list mean they would be lost on every row.
+    """
+    try:
+        params = {"pageinate": "true", "page_size": "1", "page_no": "1", "include_custom_fields": ids}
+        rows = page_rows(_get(config, path, params), "tickets", "/" + path)
+        if not rows or rows[0].get("customfields") or not isinstance(rows[0].get("id"), int):
+            return
+        single = _get(config, f"{path}/{rows[0]['id']}", {"includedetails": "true"})
+    except (requests.RequestException, ValueError) as error:
+        raise _unavailable("a ticket with its custom fields", error) from error
+    if isinstance(single, dict) and single.get("customfields"):
+        raise AirbyteTracedException(
+            message=f"Halo ignored include_custom_fields on /{path}: ticket {rows[0]['id']} has custom fields on its own "
+            "but none in the list, so every ticket's would be lost. Deselect tickets, projects, project_tasks, "
+            "opportunities and deleted_tickets, or report it with your Halo version.",
+            failure_type=FailureType.system_error,
+        )
 
 
 def custom_field_ids(config: Mapping[str, Any]) -> str:
@@ -154,21 +357,11 @@ def custom_field_ids(config: Mapping[str, Any]) -> str:
 
 def project_ids(config: Mapping[str, Any]) -> set[int]:
     """The id of every project, open or closed: one request per page of projects."""
-    ids: set[int] = set()
-    page, seen = 1, 0
-    while True:
-        try:
-            body = _get(config, "Projects", {"pageinate": "true", "page_size": "100", "page_no": str(page)})
-        except (requests.RequestException, ValueError) as error:
-            raise _unavailable("the project list", error) from error
-        rows = page_rows(body, "tickets")
-        ids.update(int(row["id"]) for row in rows if isinstance(row.get("id"), (int, float)))
-        seen += len(rows)
-        total = body.get("record_count") if isinstance(body, dict) else None
-        done = seen >= total if isinstance(total, int) else len(rows) < 100
-        if not rows or done:
-            return ids
-        page += 1
+    try:
+        rows = list(_every_row(config, "Projects", "tickets", {}))
+    except (requests.RequestException, ValueError) as error:
+        raise _unavailable("the project list", error) from error
+    return {int(row["id"]) for row in rows if isinstance(row.get("id"), (int, float))}
 
 
 def _unavailable(what: str, error: Exception) -> AirbyteTracedException:

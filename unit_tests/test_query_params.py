@@ -34,9 +34,11 @@ TICKET_QUERY = {
     "includeslatimer": ["true"],
     "order": ["id"],
 }
+# /Tickets lists tickets, project tasks and, with this, project headers under every reading of the flag
+INCLUDE_PROJECTS = {"includeprojects": ["true"]}
 
 EXPECTED = {
-    "tickets": ("Tickets", TICKET_QUERY),
+    "tickets": ("Tickets", {**TICKET_QUERY, **INCLUDE_PROJECTS}),
     "teams": ("Team", {"includedisabled": ["true"], "includeenabled": ["true"]}),
     "agents": (
         "Agent",
@@ -51,7 +53,10 @@ EXPECTED = {
     "ticket_types": ("TicketType", {"showinactive": ["true"]}),
     "priorities": ("Priority", {}),
     "slas": ("SLA", {"showpriorities": ["true"]}),
-    "deleted_tickets": ("Tickets", {**PAGED, **CUSTOM_FIELDS, "deleted": ["true"], "order": ["id"]}),
+    "deleted_tickets": (
+        "Tickets",
+        {**PAGED, **CUSTOM_FIELDS, **INCLUDE_PROJECTS, "deleted": ["true"], "order": ["id"]},
+    ),
     "timesheet_events": ("TimesheetEvent", {}),
     "clients": ("Client", {**PAGED, "includeactive": ["true"], "includeinactive": ["true"], "order": ["id"]}),
     "sites": ("Site", {**PAGED, "includeactive": ["true"], "includeinactive": ["true"], "order": ["id"]}),
@@ -66,7 +71,6 @@ EXPECTED = {
             "order": ["id"],
         },
     ),
-    "crm_notes": ("CRMNote", {"count": ["1000000"]}),
     "opportunities": ("Opportunities", TICKET_QUERY),
     "assets": (
         "Asset",
@@ -81,7 +85,7 @@ EXPECTED = {
     "asset_types": ("AssetType", {}),
     "field_info": ("FieldInfo", {"includevalues": ["true"]}),
     "projects": ("Projects", TICKET_QUERY),
-    "project_tasks": ("Tickets", {**TICKET_QUERY, "includechildren": ["2"]}),
+    "project_tasks": ("Tickets", {**TICKET_QUERY, **INCLUDE_PROJECTS, "includechildren": ["2"]}),
     "invoices": ("Invoice", {**PAGED, "order": ["id"]}),
     "invoice_lines": ("Invoice", {**PAGED, "includelines": ["true"], "order": ["id"]}),
     "recurring_invoices": ("RecurringInvoice", {**PAGED, "includelines": ["true"], "order": ["id"]}),
@@ -123,7 +127,9 @@ def _read(name, requests_mock, body):
     return [
         request
         for request in requests_mock.request_history
-        if "/api/" in request.url and ("fieldinfo" not in request.path or name == "field_info")
+        if "/api/" in request.url
+        and ("fieldinfo" not in request.path or name == "field_info")
+        and request.qs.get("page_size") != ["1"]  # the custom-field check (read_context.py)
     ]
 
 
@@ -146,7 +152,10 @@ def test_given_tickets_when_read_then_window_is_start_date_to_now(requests_mock)
 
 
 def test_given_actions_when_read_then_one_day_windows_with_count(requests_mock):
+    # no ticket has an action yet: the window check (read_context.py) has nothing to look for
+    requests_mock.get(f"{INSTANCE}/api/Tickets", json={"record_count": 0, "tickets": []})
     requests = _read("actions", requests_mock, {"record_count": 0, "actions": []})
+    requests = [request for request in requests if request.path == "/api/actions"]
     assert len(requests) >= 20  # one per day since 2026-11-01
     first = requests[0].qs
     assert first == {
@@ -211,3 +220,19 @@ def test_given_project_milestones_when_read_then_one_full_project_read_per_proje
     singles = [r for r in requests_mock.request_history if r.path.startswith("/api/projects/")]
     assert sorted(r.path for r in singles) == ["/api/projects/7", "/api/projects/9"]
     assert all(r.qs == {"includedetails": ["true"]} for r in singles)
+
+
+def test_given_clients_when_reading_crm_notes_then_one_request_per_client(requests_mock):
+    """HaloAPI marks client_id mandatory on /CRMNote: asked per client, notes are complete either way."""
+    requests_mock.post(f"{INSTANCE}/auth/token", json={"access_token": "tok", "expires_in": 3600})
+    requests_mock.get(f"{INSTANCE}/api/Client", json={"record_count": 2, "clients": [{"id": 12}, {"id": 40}]})
+    requests_mock.get(
+        f"{INSTANCE}/api/CRMNote", json={"record_count": 1, "actions": [{"id": 1, "client_id": 12}]}
+    )
+    catalog = _catalog("crm_notes")
+    output = read(SourceHalopsa(config=CONFIG, catalog=catalog), CONFIG, catalog)
+    notes = [r for r in requests_mock.request_history if r.path == "/api/crmnote"]
+    assert sorted(r.qs["client_id"][0] for r in notes) == ["12", "40"]
+    assert all(r.qs["count"] == ["1000000"] for r in notes)
+    # the same note answered for client 40 belongs to client 12 only
+    assert [m.record.data["id"] for m in output.records] == [1]
