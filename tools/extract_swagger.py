@@ -66,6 +66,7 @@ PATHS = (
     "/Invoice",
     "/Item",
     "/Opportunities",
+    "/Opportunities/{id}",
     "/Priority",
     "/Projects",
     "/Projects/{id}",
