@@ -36,7 +36,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from source_halopsa.auth import rate_limit_wait_seconds, token_source_for
 from source_halopsa.config import ConfigError, check_url, normalize_config, parse_start_date
 from source_halopsa.progress import emit_estimate, is_first_page
-from source_halopsa.read_context import project_ids
+from source_halopsa.read_context import CUSTOM_FIELDS_UNLISTED_KEY, DEFAULT_PAGE_ROWS, project_ids
 from source_halopsa.records import (
     UnknownEnvelope,
     coerce_cursor_value,
@@ -263,24 +263,65 @@ class HaloRecordExtractor(RecordExtractor):
 
     data_key: str
     parameters: InitVar[Mapping[str, Any]]
+    config: Config = None
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         # Custom components receive manifest strings uninterpolated.
         self._key = InterpolatedString.create(self.data_key, parameters=parameters).eval({})
         self._stream = parameters.get("name", "")
+        # Unpaged lists asked for `unpaged_count` rows: an answer that may be cut short stops the stream.
+        self._count = int(parameters.get("unpaged_count") or 0)
+        self._default_page_key = f"_halo_default_page_possible_{parameters.get('path', '')}"
+        # The read-time check found Halo's list rows without the custom fields asked for (read_context.py):
+        # a stream carrying them stops rather than lose every row's.
+        self._refusal = (
+            f"Halo ignored include_custom_fields on list rows (a ticket has custom fields on its own but none in "
+            f"the list), so {self._stream} would lose every custom field: deselect it, or report it with your "
+            "Halo version."
+            if parameters.get("custom_fields") and (self.config or {}).get(CUSTOM_FIELDS_UNLISTED_KEY)
+            else None
+        )
 
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
+        if self._refusal:
+            raise AirbyteTracedException(message=self._refusal, failure_type=FailureType.system_error)
         body = orjson.loads(response.content or b"null")
         if self._stream and isinstance(body, dict) and is_first_page(response):
             emit_estimate(self._stream, body.get("record_count"))
-        yield from rows_of(response, body, self._key)
+        rows = rows_of(response, body, self._key)
+        if self._count and _cut_short(
+            rows, body, self._count, (self.config or {}).get(self._default_page_key, True)
+        ):
+            raise AirbyteTracedException(
+                message=f"Halo's {_path_of(response)} answer may be cut short ({len(rows)} rows for a `count` of "
+                f"{self._count}, record_count {body.get('record_count') if isinstance(body, dict) else 'absent'}): "
+                "Halo may ignore `count` there and serve its default page of 50, so rows would be lost. "
+                f"Deselect {self._stream}, or report it with your Halo version.",
+                failure_type=FailureType.system_error,
+            )
+        yield from rows
+
+
+def _cut_short(rows: list[Any], body: Any, count: int, default_page_possible: bool) -> bool:
+    """Whether an unpaged answer may lack rows: `count` reached, fewer rows than a total record_count,
+    or exactly Halo's default page where the read-time check could not rule that page out."""
+    total = body.get("record_count") if isinstance(body, dict) else None
+    return (
+        len(rows) >= count
+        or (isinstance(total, int) and total > len(rows))
+        or (len(rows) == DEFAULT_PAGE_ROWS and default_page_possible)
+    )
+
+
+def _path_of(response: requests.Response) -> str:
+    url = response.request.url if response.request is not None else None
+    return "/" + urlsplit(url or "").path.split("/api/", 1)[-1]
 
 
 def rows_of(response: requests.Response, body: Any, key: str) -> list[dict[str, Any]]:
     """The answer's rows; an envelope the connector does not know stops the stream in one line."""
     try:
-        url = response.request.url if response.request is not None else None
-        return page_rows(body, key, "/" + urlsplit(url or "").path.split("/api/", 1)[-1])
+        return page_rows(body, key, _path_of(response))
     except UnknownEnvelope as error:
         raise AirbyteTracedException(message=str(error), failure_type=FailureType.system_error) from None
 

@@ -36,6 +36,10 @@ logger = logging.getLogger("airbyte")
 HISTORY_START_KEY = "_halo_history_start"
 CUSTOM_FIELD_IDS_KEY = "_halo_custom_field_ids"
 ACTIONS_WINDOW_KEY = "_halo_actions_window"
+CUSTOM_FIELDS_UNLISTED_KEY = "_halo_custom_fields_unlisted"
+CRMNOTE_DEFAULT_PAGE_KEY = "_halo_default_page_possible_CRMNote"  # read by HaloRecordExtractor
+# Halo's default page when `count` is not honoured (halopsa-api.md §9, Servosity/msp-skills #203).
+DEFAULT_PAGE_ROWS = 50
 STREAMS_WITH_CUSTOM_FIELD_FILTER = {
     "tickets",
     "projects",
@@ -68,10 +72,12 @@ def with_read_context(
             context[HISTORY_START_KEY] = start
     if "actions" in selected and ACTIONS_WINDOW_KEY not in config:
         context[ACTIONS_WINDOW_KEY] = actions_window(config)
+    if "crm_notes" in selected and CRMNOTE_DEFAULT_PAGE_KEY not in config:
+        context[CRMNOTE_DEFAULT_PAGE_KEY] = default_page_possible(config, "CRMNote", "actions|notes|crmnotes")
     if selected & STREAMS_WITH_CUSTOM_FIELD_FILTER and CUSTOM_FIELD_IDS_KEY not in config:
         ids = custom_field_ids(config)
-        if ids:
-            check_custom_fields_listed(config, ids, _custom_field_list(selected))
+        if ids and not custom_fields_listed(config, ids, _custom_field_list(selected)):
+            context[CUSTOM_FIELDS_UNLISTED_KEY] = True  # the streams asking for them stop (manifest)
         context[CUSTOM_FIELD_IDS_KEY] = ids
     return {**config, **context} if context else config
 
@@ -301,6 +307,33 @@ def _iso(length: timedelta) -> str:
     return f"PT{seconds // 60}M" if seconds % 60 == 0 else f"PT{seconds}S"
 
 
+def default_page_possible(config: Mapping[str, Any], path: str, key: str, clients_to_try: int = 5) -> bool:
+    """Whether an unpaged list may cut its answers at Halo's default page of 50 rows (halopsa-api.md §9).
+
+    Asked with `count=1`, then `count=2`: 1 then 2 rows proves `count` honoured; more than 50 rows
+    proves there is no such cut. Either answers "no". A list with fewer rows proves nothing, so it is
+    asked without `client_id` first (where Halo allows that), then for the first few clients; with no
+    proof, the cut stays possible and an answer of exactly 50 rows stops the stream (HaloRecordExtractor).
+    """
+    try:
+        clients = page_rows(_get(config, "Client", _FIRST_CLIENTS), "clients", "/Client")
+        for client in [None, *(row.get("id") for row in clients)][: clients_to_try + 1]:
+            scope = {"client_id": str(client)} if client is not None else {}
+            one = page_rows(_get(config, path, {**scope, "count": "1"}), key, "/" + path)
+            if len(one) > DEFAULT_PAGE_ROWS:
+                return False
+            if len(one) == 1:
+                two = page_rows(_get(config, path, {**scope, "count": "2"}), key, "/" + path)
+                if len(two) == 2:
+                    return False
+    except (requests.RequestException, ValueError) as error:
+        logger.warning(f"Could not check whether /{path} honours count ({type(error).__name__}).")
+    return True
+
+
+_FIRST_CLIENTS = {"pageinate": "true", "page_size": "5", "page_no": "1", "order": "id"}
+
+
 def _custom_field_list(selected: set[str]) -> str:
     """The list endpoint the custom-field check reads: one a selected stream reads."""
     if selected & {"tickets", "project_tasks", "deleted_tickets"}:
@@ -308,27 +341,27 @@ def _custom_field_list(selected: set[str]) -> str:
     return "Projects" if "projects" in selected else "Opportunities"
 
 
-def check_custom_fields_listed(config: Mapping[str, Any], ids: str, path: str = "Tickets") -> None:
-    """Stop if Halo ignores `include_custom_fields` on `/Tickets` lists (absent from the 2024 swagger).
+def custom_fields_listed(config: Mapping[str, Any], ids: str, path: str = "Tickets") -> bool:
+    """Whether Halo honours `include_custom_fields` on list rows (absent from the 2024 swagger).
 
-    A ticket row asked for every custom field that comes back without any is compared with the same
-    ticket read alone: custom fields there but not in the list mean they would be lost on every row.
+    A row asked for every custom field that comes back without any is compared with the same ticket
+    read alone: custom fields there but not in the list mean every row's would be lost.
     """
     try:
         params = {"pageinate": "true", "page_size": "1", "page_no": "1", "include_custom_fields": ids}
         rows = page_rows(_get(config, path, params), "tickets", "/" + path)
         if not rows or rows[0].get("customfields") or not isinstance(rows[0].get("id"), int):
-            return
+            return True
         single = _get(config, f"{path}/{rows[0]['id']}", {"includedetails": "true"})
     except (requests.RequestException, ValueError) as error:
         raise _unavailable("a ticket with its custom fields", error) from error
     if isinstance(single, dict) and single.get("customfields"):
-        raise AirbyteTracedException(
-            message=f"Halo ignored include_custom_fields on /{path}: ticket {rows[0]['id']} has custom fields on its own "
-            "but none in the list, so every ticket's would be lost. Deselect tickets, projects, project_tasks, "
-            "opportunities and deleted_tickets, or report it with your Halo version.",
-            failure_type=FailureType.system_error,
+        logger.warning(
+            f"Halo ignored include_custom_fields on /{path}: ticket {rows[0]['id']} has custom fields on its own but "
+            "none in the list; the streams that carry custom fields stop rather than lose them."
         )
+        return False
+    return True
 
 
 def custom_field_ids(config: Mapping[str, Any]) -> str:
