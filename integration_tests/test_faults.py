@@ -23,10 +23,14 @@ from halo_simulator.options import ALL_AREAS
 from integration_tests import oracle
 from integration_tests.conftest import UNTHROTTLED
 from integration_tests.harness import deadline, keyed, read_streams, records_by_stream
-from source_halopsa import SourceHalopsa, auth
+from source_halopsa import SourceHalopsa, auth, read_context
 
 PRIMARY_KEYS = {"actions": ["ticket_id", "id"]}
-TICKET_PAGES = 3  # 296 tickets at tiny scale, 100 a page
+# 302 rows at tiny scale, 100 a page: 296 tickets and project tasks, and the 6 project headers that
+# includeprojects=true lists too (the tickets stream drops them).
+TICKET_PAGES = 4
+# ...plus the one-row probe of the read-time custom-field check (read_context.custom_fields_listed).
+TICKET_REQUESTS = TICKET_PAGES + 1
 SECOND_TICKETS_PAGE = {"path": "^/api/Tickets$", "every": 2, "times": 1}
 # Actions come in day windows: a start date keeps the windows few.
 RECENT = {"start_date": "2026-06-01T00:00:00Z"}
@@ -75,6 +79,7 @@ def no_retry_waits(monkeypatch):
     """The CDK sleeps before each retry in rate_limiting; a fault that never clears needs no real wait."""
     monkeypatch.setattr(cdk_rate_limiting, "time", SimpleNamespace(sleep=lambda seconds: None))
     monkeypatch.setattr(auth, "time", SimpleNamespace(sleep=lambda seconds: None, monotonic=time.monotonic))
+    monkeypatch.setattr(read_context, "time", SimpleNamespace(sleep=lambda seconds: None))
 
 
 # --- Throttling ---------------------------------------------------------------------------------------
@@ -86,7 +91,7 @@ def test_given_429_burst_without_retry_after_when_syncing_then_waits_and_nothing
     output = _sync(sim, ["tickets"], config={"rate_limit_window_seconds": 1})
     _assert_exact(output, sim, ["tickets"])
     assert _applied(sim) == [2] and sim.stats()["throttled_429"] == 2
-    assert _requests(sim, "/api/Tickets") == TICKET_PAGES + 2
+    assert _requests(sim, "/api/Tickets") == TICKET_REQUESTS + 2
 
 
 def test_given_halos_window_exhausted_when_budget_is_larger_then_429s_are_waited_out():
@@ -126,7 +131,15 @@ NETWORK_FAULTS = {
     "clients": ("/api/Client", 1, {"kind": "timeout", "seconds": 0.5}),  # closed without an answer
     "contracts": ("/api/ClientContract", 1, {"kind": "delay", "seconds": 2.5}),  # past the read timeout
 }
-PAGES = {"tickets": 3, "invoices": 2, "assets": 2, "users": 1, "sites": 1, "clients": 1, "contracts": 1}
+PAGES = {
+    "tickets": TICKET_REQUESTS,
+    "invoices": 2,
+    "assets": 2,
+    "users": 1,
+    "sites": 1,
+    "clients": 1,
+    "contracts": 1,
+}
 
 
 @pytest.fixture
@@ -175,7 +188,8 @@ def test_given_server_errors_forever_when_syncing_then_only_that_stream_fails_af
     output = _sync(sim, ["tickets", "statuses"], expecting_exception=True)
     failed = {e.trace.error.stream_descriptor.name for e in output.errors if e.trace.error.stream_descriptor}
     assert failed == {"tickets"}
-    assert _requests(sim, "/api/Tickets") == 11
+    # the custom-field check's 5 tries, then the stream's first try and 10 retries
+    assert _requests(sim, "/api/Tickets") == 5 + 11
     assert len(records_by_stream(output)["statuses"]) == len(oracle.expected(sim, "statuses"))
 
 
@@ -184,7 +198,7 @@ def test_given_slow_pages_when_syncing_then_waited_for_without_retries(fresh_sim
     sim.set_faults([{"path": "^/api/Tickets$", "kind": "delay", "seconds": 0.4, "every": 1}])
     output = _sync(sim, ["tickets", "statuses"])
     _assert_exact(output, sim, ["tickets", "statuses"])
-    assert _requests(sim, "/api/Tickets") == TICKET_PAGES
+    assert _requests(sim, "/api/Tickets") == TICKET_REQUESTS
 
 
 def test_given_check_and_full_sync_when_sending_then_every_request_has_a_timeout(simulator, monkeypatch):
@@ -324,8 +338,9 @@ def test_given_endpoint_ignoring_paging_when_syncing_then_fails_without_duplicat
     sim.set_faults([{"path": "^/api/Tickets$", "kind": "repeat_page", "every": 1}])
     output = _sync(sim, ["tickets"], expecting_exception=True)
     assert output.errors
-    assert len(_keys(records_by_stream(output).get("tickets", []), "tickets")) == 100  # page 1, once
-    assert _requests(sim, "/api/Tickets") == 1 + 11
+    # page 1, once, less its 2 project headers
+    assert len(_keys(records_by_stream(output).get("tickets", []), "tickets")) == 98
+    assert _requests(sim, "/api/Tickets") == 1 + 1 + 11  # the custom-field probe, page 1, 11 repeats
     assert any("with the rows of page 1 again" in message.log.message for message in output.logs)
 
 
@@ -335,7 +350,8 @@ def test_given_halo_caps_pages_at_10_silently_when_syncing_then_every_row_read(f
     sim.set_faults([{"path": "^/api/(Tickets|Invoice)$", "kind": "page_cap", "size": 10, "every": 1}])
     output = _sync(sim, ["tickets", "invoice_lines"])
     _assert_exact(output, sim, ["tickets", "invoice_lines"])
-    assert _requests(sim, "/api/Tickets") == 30 and _requests(sim, "/api/Invoice") == 15
+    # 302 rows in pages of 10, and the custom-field probe
+    assert _requests(sim, "/api/Tickets") == 31 + 1 and _requests(sim, "/api/Invoice") == 15
 
 
 # --- Permissions ----------------------------------------------------------------------------------------

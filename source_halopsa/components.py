@@ -36,7 +36,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from source_halopsa.auth import rate_limit_wait_seconds, token_source_for
 from source_halopsa.config import ConfigError, check_url, normalize_config, parse_start_date
 from source_halopsa.progress import emit_estimate, is_first_page
-from source_halopsa.read_context import CUSTOM_FIELDS_UNLISTED_KEY, DEFAULT_PAGE_ROWS, project_ids
+from source_halopsa.read_context import DEFAULT_PAGE_ROWS, REFUSALS_KEY, project_ids
 from source_halopsa.records import (
     UnknownEnvelope,
     coerce_cursor_value,
@@ -272,15 +272,8 @@ class HaloRecordExtractor(RecordExtractor):
         # Unpaged lists asked for `unpaged_count` rows: an answer that may be cut short stops the stream.
         self._count = int(parameters.get("unpaged_count") or 0)
         self._default_page_key = f"_halo_default_page_possible_{parameters.get('path', '')}"
-        # The read-time check found Halo's list rows without the custom fields asked for (read_context.py):
-        # a stream carrying them stops rather than lose every row's.
-        self._refusal = (
-            f"Halo ignored include_custom_fields on list rows (a ticket has custom fields on its own but none in "
-            f"the list), so {self._stream} would lose every custom field: deselect it, or report it with your "
-            "Halo version."
-            if parameters.get("custom_fields") and (self.config or {}).get(CUSTOM_FIELDS_UNLISTED_KEY)
-            else None
-        )
+        # A read-time check (read_context.py) found, or could not rule out, that this stream would lose rows.
+        self._refusal = ((self.config or {}).get(REFUSALS_KEY) or {}).get(self._stream)
 
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
         if self._refusal:

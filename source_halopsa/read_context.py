@@ -36,7 +36,7 @@ logger = logging.getLogger("airbyte")
 HISTORY_START_KEY = "_halo_history_start"
 CUSTOM_FIELD_IDS_KEY = "_halo_custom_field_ids"
 ACTIONS_WINDOW_KEY = "_halo_actions_window"
-CUSTOM_FIELDS_UNLISTED_KEY = "_halo_custom_fields_unlisted"
+REFUSALS_KEY = "_halo_refusals"  # stream name -> why it stops, read by HaloRecordExtractor
 CRMNOTE_DEFAULT_PAGE_KEY = "_halo_default_page_possible_CRMNote"  # read by HaloRecordExtractor
 # Halo's default page when `count` is not honoured (halopsa-api.md §9, Servosity/msp-skills #203).
 DEFAULT_PAGE_ROWS = 50
@@ -70,16 +70,37 @@ def with_read_context(
         start = earliest_ticket_date(config)
         if start:
             context[HISTORY_START_KEY] = start
+    # A check that fails, or cannot be made, stops only the streams that depend on it (HaloRecordExtractor).
+    refusals: dict[str, str] = {}
     if "actions" in selected and ACTIONS_WINDOW_KEY not in config:
-        context[ACTIONS_WINDOW_KEY] = actions_window(config)
+        try:
+            context[ACTIONS_WINDOW_KEY] = actions_window(config)
+        except CheckFailed as error:
+            refusals["actions"] = error.message or "the /Actions window check failed"
     if "crm_notes" in selected and CRMNOTE_DEFAULT_PAGE_KEY not in config:
         context[CRMNOTE_DEFAULT_PAGE_KEY] = default_page_possible(config, "CRMNote", "actions|notes|crmnotes")
-    if selected & STREAMS_WITH_CUSTOM_FIELD_FILTER and CUSTOM_FIELD_IDS_KEY not in config:
-        ids = custom_field_ids(config)
-        if ids and not custom_fields_listed(config, ids, _custom_field_list(selected)):
-            context[CUSTOM_FIELDS_UNLISTED_KEY] = True  # the streams asking for them stop (manifest)
-        context[CUSTOM_FIELD_IDS_KEY] = ids
+    with_custom_fields = selected & STREAMS_WITH_CUSTOM_FIELD_FILTER
+    if with_custom_fields and CUSTOM_FIELD_IDS_KEY not in config:
+        try:
+            ids = custom_field_ids(config)
+            if ids and not custom_fields_listed(config, ids, _custom_field_list(selected)):
+                refusals.update(
+                    {name: CUSTOM_FIELDS_UNLISTED.format(stream=name) for name in with_custom_fields}
+                )
+            context[CUSTOM_FIELD_IDS_KEY] = ids
+        except CheckFailed as error:
+            refusals.update(
+                dict.fromkeys(with_custom_fields, error.message or "the custom-field check failed")
+            )
+    if refusals:
+        context[REFUSALS_KEY] = refusals
     return {**config, **context} if context else config
+
+
+CUSTOM_FIELDS_UNLISTED = (
+    "Halo ignored include_custom_fields on list rows (a ticket has custom fields on its own but none in the "
+    "list), so {stream} would lose every custom field: deselect it, or report it with your Halo version."
+)
 
 
 def _get(config: Mapping[str, Any], path: str, params: Mapping[str, str]) -> Any:
@@ -99,8 +120,10 @@ def _get(config: Mapping[str, Any], path: str, params: Mapping[str, str]) -> Any
             if attempt == _TRIES:
                 raise
         else:
-            if response.status_code == 401 and attempt < _TRIES:
-                source.reject(token)  # churn: the next attempt carries a fresh token
+            if response.status_code == 401 and attempt == 1:
+                # Churn: the retry carries a fresh token. A second 401 is not churn (the streams, which
+                # retry 401s as long as tokens keep being accepted elsewhere, report it).
+                source.reject(token)
                 continue
             if response.ok:
                 source.accept(token)
@@ -232,7 +255,7 @@ def actions_window(config: Mapping[str, Any]) -> str:
                     f"was missing): actions are read in {_iso(length)} windows instead."
                 )
             return _iso(length)
-    raise AirbyteTracedException(
+    raise CheckFailed(
         message=f"Halo's /Actions did not return ticket {reference[0]}'s action at {reference[1]:%Y-%m-%dT%H:%M:%S} even in a "
         f"{_iso(candidates[-1])} window: Halo cuts /Actions date windows short or hides actions from this agent; "
         "actions cannot be read completely (deselect actions, or report it with your Halo version).",
@@ -397,9 +420,16 @@ def project_ids(config: Mapping[str, Any]) -> set[int]:
     return {int(row["id"]) for row in rows if isinstance(row.get("id"), (int, float))}
 
 
-def _unavailable(what: str, error: Exception) -> AirbyteTracedException:
+class CheckFailed(AirbyteTracedException):
+    """A read-time look-up or check that failed: it stops the streams that depend on it, not the sync.
+
+    Token failures are not this: nothing can be read without a token, so they end the sync at once.
+    """
+
+
+def _unavailable(what: str, error: Exception) -> CheckFailed:
     status = getattr(getattr(error, "response", None), "status_code", None)
-    return AirbyteTracedException(
+    return CheckFailed(
         message=f"Halo did not list {what} after {_TRIES} tries ({'HTTP ' + str(status) if status else type(error).__name__}); "
         "try the sync again later.",
         internal_message=f"{type(error).__name__} reading {what}",
