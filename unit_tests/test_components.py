@@ -83,6 +83,76 @@ class TestHaloRecordExtractor:
         extractor = HaloRecordExtractor(data_key="statuses", parameters={})
         assert list(extractor.extract_records(_response([{"id": 1}, {"id": 2}]))) == [{"id": 1}, {"id": 2}]
 
+    def test_given_unknown_envelope_when_extracting_then_one_line_error_naming_the_keys(self):
+        extractor = HaloRecordExtractor(data_key="notes", parameters={"name": "crm_notes"})
+        with pytest.raises(AirbyteTracedException, match=r"keys \[columns, items, record_count\]"):
+            list(
+                extractor.extract_records(_response({"record_count": 1, "items": [{"id": 1}], "columns": []}))
+            )
+
+    @pytest.mark.parametrize(
+        "body, default_page_possible, cut",
+        [
+            pytest.param([{"id": n} for n in range(50)], True, True, id="test_exactly_the_default_page"),
+            pytest.param([{"id": n} for n in range(50)], False, False, id="test_50_where_no_default_page"),
+            pytest.param(
+                {"record_count": 9, "actions": [{"id": 1}]}, False, True, id="test_fewer_than_counted"
+            ),
+            pytest.param([{"id": n} for n in range(7)], True, False, id="test_short_answer"),
+            pytest.param([{"id": n} for n in range(100)], False, True, id="test_count_reached"),
+        ],
+    )
+    def test_given_unpaged_answer_when_extracting_then_cut_short_answers_stop(
+        self, body, default_page_possible, cut
+    ):
+        parameters = {"name": "crm_notes", "path": "CRMNote", "unpaged_count": 100}
+        config = {"_halo_default_page_possible_CRMNote": default_page_possible}
+        extractor = HaloRecordExtractor(data_key="actions", parameters=parameters, config=config)
+        if cut:
+            with pytest.raises(AirbyteTracedException, match="may be cut short"):
+                list(extractor.extract_records(_response(body)))
+        else:
+            assert len(list(extractor.extract_records(_response(body)))) == len(body)
+
+    def test_given_refusal_from_a_read_time_check_when_extracting_then_stream_stops_with_it(self):
+        config = {"_halo_refusals": {"tickets": "Halo ignored include_custom_fields on list rows"}}
+        extractor = HaloRecordExtractor(data_key="tickets", parameters={"name": "tickets"}, config=config)
+        with pytest.raises(AirbyteTracedException, match="ignored include_custom_fields"):
+            list(extractor.extract_records(_response({"record_count": 1, "tickets": [{"id": 1}]})))
+        other = HaloRecordExtractor(data_key="statuses", parameters={"name": "statuses"}, config=config)
+        assert list(other.extract_records(_response([{"id": 1}]))) == [{"id": 1}]
+
+
+class TestHaloProjectRowFilter:
+    ROWS = [
+        {"id": 7, "parent_id": 0},
+        {"id": 8, "parent_id": 7},
+        {"id": 2, "parent_id": 0},
+        {"id": 9, "parent_id": 2},
+    ]
+
+    @pytest.mark.parametrize(
+        "keep, ids",
+        [
+            pytest.param("tasks", [8], id="test_tasks"),
+            pytest.param("not_projects", [8, 2, 9], id="test_not_projects"),
+        ],
+    )
+    def test_given_tickets_with_project_headers_when_filtering_then_kept_by_relation(
+        self, monkeypatch, keep, ids
+    ):
+        from airbyte_cdk.sources.types import StreamSlice
+
+        from source_halopsa import components
+
+        fetched = []
+        monkeypatch.setattr(components, "project_ids", lambda config: fetched.append(1) or {7})
+        row_filter = components.HaloProjectRowFilter(config={}, parameters={}, keep=keep)
+        window = StreamSlice(partition={}, cursor_slice={})
+        assert [r["id"] for r in row_filter.filter_records(self.ROWS, {}, window)] == ids
+        list(row_filter.filter_records(self.ROWS, {}, window))
+        assert fetched == [1]  # project ids read once
+
 
 class TestHaloBackoff:
     def test_given_429_without_retry_after_when_backing_off_then_a_fifth_of_the_window(self):

@@ -57,3 +57,165 @@ class TestEarliestTicketDate:
         )
         assert earliest_ticket_date(CONFIG) == "2023-06-30T00:00:00Z"
         assert requests_mock.last_request.qs["order"] == ["dateoccurred"]
+
+    def test_given_order_ignored_when_probing_then_every_ticket_read_for_the_earliest(self, requests_mock):
+        """Halo answering by id for order=dateoccurred: the earliest ticket may be on any page."""
+
+        def by_id(request, context):
+            page = int(request.qs.get("page_no", ["1"])[0])
+            size = int(request.qs.get("page_size", ["100"])[0])
+            rows = [
+                {"id": 1, "dateoccurred": "2024-01-01T00:00:00"},
+                {"id": 2, "dateoccurred": "2024-02-01T00:00:00"},
+            ]
+            rows.append({"id": 3, "dateoccurred": "2019-05-05T00:00:00"})  # imported later, older
+            return {"record_count": 3, "tickets": rows[(page - 1) * size : page * size]}
+
+        requests_mock.get(f"{INSTANCE}/api/Tickets", json=by_id)
+        # the first page holds 3 rows only with page_size 100; make the probe page hold 2
+        read_context.EARLIEST_TICKET_PARAMS["page_size"] = "2"
+        try:
+            assert earliest_ticket_date(CONFIG) == "2019-05-04T00:00:00Z"
+        finally:
+            read_context.EARLIEST_TICKET_PARAMS["page_size"] = "100"
+
+    def test_given_order_honoured_when_probing_then_two_requests(self, requests_mock):
+        requests_mock.get(
+            f"{INSTANCE}/api/Tickets",
+            [
+                {
+                    "json": {
+                        "record_count": 300,
+                        "tickets": [{"id": 9, "dateoccurred": "2019-01-01T00:00:00"}],
+                    }
+                },
+                {
+                    "json": {
+                        "record_count": 300,
+                        "tickets": [{"id": 4, "dateoccurred": "2026-01-01T00:00:00"}],
+                    }
+                },
+            ],
+        )
+        assert earliest_ticket_date(CONFIG) == "2018-12-31T00:00:00Z"
+        assert requests_mock.last_request.qs["orderdesc"] == ["true"]
+        assert requests_mock.call_count == 3  # token, ascending page, descending row
+
+
+def _actions_server(requests_mock, served_hours):
+    """/Tickets names ticket 7's last action; /Actions serves only the first `served_hours` of a window."""
+    from datetime import datetime, timedelta
+
+    action = datetime(2026, 6, 21, 22, 11, 47)
+    requests_mock.get(
+        f"{INSTANCE}/api/Tickets",
+        json={"record_count": 1, "tickets": [{"id": 7, "lastactiondate": action.isoformat()}]},
+    )
+
+    def window(request, context):
+        start = datetime.strptime(request.qs["startdate"][0], "%Y-%m-%dt%H:%M:%Sz")
+        end = datetime.strptime(request.qs["enddate"][0], "%Y-%m-%dt%H:%M:%Sz")
+        end = min(end, start + timedelta(hours=served_hours))
+        rows = [{"ticket_id": 7, "id": 3, "datetime": action.isoformat()}] if start <= action <= end else []
+        return {"record_count": len(rows), "actions": rows}
+
+    requests_mock.get(f"{INSTANCE}/api/Actions", json=window)
+
+
+class TestActionsWindow:
+    def test_given_whole_days_served_when_checking_then_one_day_and_two_windows_asked(self, requests_mock):
+        _actions_server(requests_mock, served_hours=10_000)
+        assert read_context.actions_window(CONFIG) == "P1D"
+        asked = [r for r in requests_mock.request_history if r.path == "/api/actions"]
+        assert len(asked) == 2  # the action at the head of a window, then at its tail
+
+    @pytest.mark.parametrize("hours, window", [(6, "PT6H"), (1, "PT1H"), (13, "PT12H")])
+    def test_given_windows_cut_short_when_checking_then_the_longest_served_window(
+        self, requests_mock, hours, window
+    ):
+        _actions_server(requests_mock, served_hours=hours)
+        assert read_context.actions_window(CONFIG) == window
+
+    def test_given_window_refused_with_400_when_checking_then_shorter(self, requests_mock):
+        _actions_server(requests_mock, served_hours=10_000)
+        requests_mock.get(
+            f"{INSTANCE}/api/Actions",
+            [{"status_code": 400, "json": {"error": "Date range cannot exceed 12 hours"}}]  # the whole day
+            + [
+                {
+                    "json": {
+                        "record_count": 1,
+                        "actions": [{"ticket_id": 7, "id": 3, "datetime": "2026-06-21T22:11:47"}],
+                    }
+                }
+            ]
+            * 2,
+        )
+        assert read_context.actions_window(CONFIG) == "PT12H"
+
+    def test_given_action_never_returned_when_checking_then_one_line_check_failure(self, requests_mock):
+        _actions_server(requests_mock, served_hours=0)
+        requests_mock.get(f"{INSTANCE}/api/Actions", json={"record_count": 0, "actions": []})
+        with pytest.raises(read_context.CheckFailed) as failed:
+            read_context.actions_window(CONFIG)
+        assert "cuts /Actions date windows short" in failed.value.message
+        assert "\n" not in failed.value.message
+
+    def test_given_no_ticket_with_an_action_when_checking_then_configured_window(self, requests_mock):
+        requests_mock.get(f"{INSTANCE}/api/Tickets", json={"record_count": 0, "tickets": []})
+        assert read_context.actions_window({**CONFIG, "actions_window_days": 3}) == "P3D"
+
+
+class TestCustomFieldsListed:
+    def test_given_rows_with_custom_fields_when_checking_then_listed_in_one_request(self, requests_mock):
+        requests_mock.get(
+            f"{INSTANCE}/api/Tickets", json={"tickets": [{"id": 4, "customfields": [{"id": 3}]}]}
+        )
+        assert read_context.custom_fields_listed(CONFIG, "3")
+        assert requests_mock.last_request.qs["include_custom_fields"] == ["3"]
+
+    def test_given_row_without_but_ticket_with_custom_fields_when_checking_then_not_listed(
+        self, requests_mock
+    ):
+        requests_mock.get(f"{INSTANCE}/api/Tickets", json={"tickets": [{"id": 4, "customfields": []}]})
+        requests_mock.get(
+            f"{INSTANCE}/api/Tickets/4", json={"id": 4, "customfields": [{"id": 3, "value": "x"}]}
+        )
+        assert not read_context.custom_fields_listed(CONFIG, "3")
+
+    def test_given_ticket_without_custom_fields_anywhere_when_checking_then_listed(self, requests_mock):
+        requests_mock.get(f"{INSTANCE}/api/Tickets", json={"tickets": [{"id": 4, "customfields": []}]})
+        requests_mock.get(f"{INSTANCE}/api/Tickets/4", json={"id": 4, "customfields": []})
+        assert read_context.custom_fields_listed(CONFIG, "3")
+
+
+class TestDefaultPagePossible:
+    @staticmethod
+    def _notes(requests_mock, answer):
+        requests_mock.get(
+            f"{INSTANCE}/api/Client", json={"record_count": 2, "clients": [{"id": 1}, {"id": 2}]}
+        )
+        requests_mock.get(
+            f"{INSTANCE}/api/CRMNote",
+            json=lambda request, context: answer(int(request.qs["count"][0]), request.qs.get("client_id")),
+        )
+
+    def test_given_count_honoured_when_checking_then_no_default_page(self, requests_mock):
+        self._notes(requests_mock, lambda count, client: [{"id": n} for n in range(min(count, 9))])
+        assert not read_context.default_page_possible(CONFIG, "CRMNote", "actions")
+
+    def test_given_more_than_50_rows_whatever_count_when_checking_then_no_default_page(self, requests_mock):
+        self._notes(requests_mock, lambda count, client: [{"id": n} for n in range(70)])
+        assert not read_context.default_page_possible(CONFIG, "CRMNote", "actions")
+
+    def test_given_count_ignored_and_50_rows_when_checking_then_default_page_possible(self, requests_mock):
+        self._notes(requests_mock, lambda count, client: [{"id": n} for n in range(50)])
+        assert read_context.default_page_possible(CONFIG, "CRMNote", "actions")
+
+    def test_given_client_id_required_when_checking_then_clients_asked(self, requests_mock):
+        self._notes(
+            requests_mock,
+            lambda count, client: [] if client is None else [{"id": n} for n in range(min(count, 4))],
+        )
+        assert not read_context.default_page_possible(CONFIG, "CRMNote", "actions")
+        assert {"client_id": ["1"], "count": ["2"]} in [r.qs for r in requests_mock.request_history]
