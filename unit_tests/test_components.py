@@ -57,10 +57,15 @@ class TestHaloPageIncrement:
     def test_given_pages_when_paging_then_requests_exactly_the_needed_pages(self, pages, record_count, asked):
         assert self._walk(HaloPageIncrement(page_size=100, parameters={}), pages, record_count) == asked
 
-    def test_given_no_record_count_when_page_full_then_next_page(self):
+    def test_given_no_record_count_when_paging_then_until_a_page_shorter_than_the_longest(self):
+        """Without a total, a short first page may be a silent cap (50 rows for any page_size, §9)."""
         strategy = HaloPageIncrement(page_size=100, parameters={})
-        assert strategy.next_page_token(_response([{}] * 100), 100, None, strategy.initial_token) == 2
-        assert strategy.next_page_token(_response([{}] * 99), 99, None, strategy.initial_token) is None
+        first = strategy.next_page_token(_response([{}] * 50), 50, None, strategy.initial_token)
+        assert first == 2
+        second = strategy.next_page_token(_response([{}] * 50), 50, None, first)
+        assert second == 3
+        assert strategy.next_page_token(_response([{}] * 7), 7, None, second) is None
+        assert strategy.next_page_token(_response([]), 0, None, strategy.initial_token) is None
 
     def test_given_same_arguments_when_called_twice_then_same_token(self):
         """One strategy serves every partition, so it must keep no state of its own."""
