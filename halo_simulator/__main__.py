@@ -1,12 +1,14 @@
-"""python -m halo_simulator --scale demo --seed 42 --port 0
+"""python -m halo_simulator --scale demo --seed 42 --port 0 [--config-out secrets/simulator.json]
 
-Prints one JSON line {"url", "client_id", "client_secret", "tenant"} and serves until killed.
+Once it serves, prints a connector config as one JSON line ({"instance_url", "client_id", "client_secret"}
+and, for hosted Halo, "tenant"), writes the same to --config-out if given, and serves until killed.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 import threading
@@ -28,6 +30,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--page-cap", type=int, default=100)
     ap.add_argument("--world", choices=sorted(WORLDS), default="default", help="see COVERAGE.md, Worlds")
     ap.add_argument("--actions-max-window-days", type=float)
+    ap.add_argument("--config-out", metavar="PATH", help="also write the config there (once serving)")
     args = ap.parse_args(argv)
     rate = None
     if args.rate_limit:
@@ -39,9 +42,10 @@ def main(argv: list[str] | None = None) -> int:
     )  # fmt: skip
     opts = replace(opts, **WORLDS[args.world])
     sim = HaloSimulator(opts).start()
-    line = {"url": sim.url, "client_id": opts.client_id, "client_secret": opts.client_secret}
-    line["tenant"] = opts.tenant if opts.hosted else None
-    print(json.dumps(line), flush=True)
+    line = json.dumps(sim.config())  # as the connector takes it: --config accepts this file as is
+    if args.config_out:
+        _write_atomically(args.config_out, line + "\n")
+    print(line, flush=True)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     try:
@@ -51,6 +55,16 @@ def main(argv: list[str] | None = None) -> int:
         pass
     sim.stop()
     return 0
+
+
+def _write_atomically(path: str, text: str) -> None:
+    """Whoever waits for the file to exist never reads half of it."""
+    directory = os.path.dirname(path) or "."
+    os.makedirs(directory, exist_ok=True)
+    partial = os.path.join(directory, f".{os.path.basename(path)}.{os.getpid()}.partial")
+    with open(partial, "w") as f:
+        f.write(text)
+    os.replace(partial, path)
 
 
 if __name__ == "__main__":

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import difflib
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from airbyte_cdk.entrypoint import AirbyteEntrypoint
 from airbyte_cdk.logger import PRINT_BUFFER
-from airbyte_cdk.models import ConnectorSpecification, FailureType
+from airbyte_cdk.models import AirbyteMessage, ConfiguredAirbyteCatalog, ConnectorSpecification, FailureType
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
+from source_halopsa.auth import token_source_for
 from source_halopsa.config import ConfigError, normalize_config, validate_config
 from source_halopsa.source import SourceHalopsa
 
 
 class _InvalidConfig(AirbyteTracedException):
-    """A config rejected before any request: reported in one line, without a traceback."""
+    """A config or catalog rejected before any stream is read: reported in one line, without a traceback."""
 
 
 class _HaloEntrypoint(AirbyteEntrypoint):
@@ -36,6 +38,41 @@ class _HaloEntrypoint(AirbyteEntrypoint):
         except ConfigError as error:
             raise _InvalidConfig(message=str(error), failure_type=FailureType.config_error) from None
         AirbyteEntrypoint.validate_connection(source_spec, config)
+
+    def read(
+        self, source_spec: ConnectorSpecification, config: Any, catalog: Any, state: list[Any]
+    ) -> Iterable[AirbyteMessage]:
+        """Refuse what would fail every stream before the first one starts.
+
+        The CDK silently skips catalog streams the source lacks, and reports credentials Halo rejects once
+        per stream, each with a traceback, then again as a fatal error with another; here both end the
+        read with one line. The token fetched here is the one the streams then use (auth.py).
+        """
+        self.set_up_secret_filter(config, source_spec.connectionSpecification)
+        self.validate_connection(source_spec, config)
+        _refuse_unknown_streams(self.source, catalog)
+        if catalog.streams:
+            try:
+                token_source_for(self.source._config).token()
+            except AirbyteTracedException as error:
+                raise _InvalidConfig(message=error.message, failure_type=error.failure_type) from None
+        yield from super().read(source_spec, config, catalog, state)
+
+
+def _refuse_unknown_streams(source: SourceHalopsa, catalog: ConfiguredAirbyteCatalog) -> None:
+    known = [stream["name"] for stream in source.resolved_manifest["streams"]]
+    unknown = [entry.stream.name for entry in catalog.streams if entry.stream.name not in known]
+    if not unknown:
+        return
+    named = ", ".join(
+        name + "".join(f" (did you mean {match}?)" for match in difflib.get_close_matches(name, known, n=1))
+        for name in unknown
+    )
+    raise _InvalidConfig(
+        message=f"The catalog names streams this source does not have: {named}. Known streams: "
+        f"{', '.join(known)}.",
+        failure_type=FailureType.config_error,
+    )
 
 
 def _source(args: list[str]) -> SourceHalopsa:
@@ -70,6 +107,7 @@ def run() -> None:
         with PRINT_BUFFER:  # as airbyte_cdk.entrypoint.launch does
             for message in entrypoint.run(parsed_args):
                 print(f"{message}\n", end="")
-    except _InvalidConfig as error:  # `check` reports it as a failed connection status instead
-        _InvalidConfig(message=error.message, failure_type=FailureType.config_error).emit_message()
+    except _InvalidConfig as error:  # `check` reports a config error as a failed connection status instead
+        # A new exception, never raised, so that the trace's stack_trace is its one line, not a traceback.
+        _InvalidConfig(message=error.message, failure_type=error.failure_type).emit_message()
         sys.exit(1)

@@ -70,8 +70,8 @@ def test_given_module_entry_point_when_started_then_one_json_line_with_credentia
                             stdout=subprocess.PIPE, text=True)  # fmt: skip
     try:
         line = json.loads(proc.stdout.readline())
-        assert set(line) == {"url", "client_id", "client_secret", "tenant"}
-        assert requests.get(f"{line['url']}/_sim/health", timeout=5).json()["status"] == "ok"
+        assert set(line) == {"instance_url", "client_id", "client_secret", "tenant"}
+        assert requests.get(f"{line['instance_url']}/_sim/health", timeout=5).json()["status"] == "ok"
     finally:
         proc.terminate()
         proc.wait(timeout=10)
