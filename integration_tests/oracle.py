@@ -23,7 +23,8 @@ Params = dict[str, str]
 
 STREAM_QUERIES: dict[str, tuple[str, Params]] = {
     "tickets": ("tickets", {}),
-    "deleted_tickets": ("tickets", {"deleted": "true"}),
+    # every deleted row /Tickets lists with includeprojects=true: tickets, tasks and projects
+    "deleted_tickets": ("tickets", {"deleted": "true", "includeprojects": "true"}),
     "projects": ("projects", {}),
     "opportunities": ("opportunities", {}),
     "actions": ("actions", {"startdate": "2000-01-01", "enddate": "2100-01-01"}),

@@ -352,7 +352,8 @@ class HaloDeduplicateFilter(RecordFilter):
       back in both windows), and windows end a second before the next starts while Halo's times carry
       fractions, so windows are asked up to the next window's start and the owner keeps the record.
     - `partition_field`: the record belongs to the partition whose value it carries (a note to its client),
-      so a Halo that ignored the partition's filter could not repeat rows in every partition.
+      so a Halo that ignored the partition's filter could not repeat rows in every partition; a row that
+      names no owner is emitted once per sync.
     """
 
     config: Config
@@ -364,6 +365,7 @@ class HaloDeduplicateFilter(RecordFilter):
         self._key_fields = [key] if isinstance(key, str) else list(key)
         self._window_field = parameters.get("window_field")
         self._partition_field = parameters.get("partition_field")
+        self._unowned: set[tuple[Any, ...]] = set()
         self._seen: OrderedDict[str, set[Any]] = OrderedDict()
         self._lock = threading.Lock()
 
@@ -402,7 +404,19 @@ class HaloDeduplicateFilter(RecordFilter):
             return in_window
         if self._partition_field and self._partition_field in stream_slice.partition:
             owner, field = _key_part(stream_slice.partition[self._partition_field]), self._partition_field
-            return lambda record: record.get(field) in (None, "") or _key_part(record.get(field)) == owner
+
+            def in_partition(record: Mapping[str, Any]) -> bool:
+                if record.get(field) not in (None, ""):
+                    return _key_part(record.get(field)) == owner
+                # A row naming no owner is kept once for the whole stream, in whichever partition came first.
+                key = tuple(_key_part(record.get(name)) for name in self._key_fields)
+                with self._lock:
+                    if key in self._unowned:
+                        return False
+                    self._unowned.add(key)
+                    return True
+
+            return in_partition
         return None
 
     def _seen_in(self, stream_slice: StreamSlice | None) -> set[Any]:
@@ -562,7 +576,9 @@ class HaloPageIncrement(PaginationStrategy):
         if total is None:
             # No total to stop on: a page as long as the longest so far may be followed by more, whatever
             # size was asked (one tenant's /Asset served 50 rows a page for any page_size: §9).
-            return _PageNumber(page + 1, rows_seen, None, page_length) if rows_on_page >= page_length else None
+            return (
+                _PageNumber(page + 1, rows_seen, None, page_length) if rows_on_page >= page_length else None
+            )
         total_before = getattr(last_page_token_value, "total_before", None)
         if total_before is not None and total < total_before:
             # Rows left the result set while we paged (updated past the frozen upper bound, or deleted), so

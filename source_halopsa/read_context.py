@@ -7,10 +7,11 @@
   FieldInfo ids (halo-swagger-2024.json, /Tickets), so "all custom fields" needs their ids.
 - How long an `/Actions` window Halo really serves (pip-halopsa claims one day at most, untested).
 
-Each is also a check of a guess about Halo, made while syncing (BEHAVIOR.md §"Guesses checked"):
-`order` honoured by the earliest-ticket probe, `include_custom_fields` honoured on list rows, and the
-`/Actions` window not silently cut short. A failed check adapts (reads every ticket, shorter windows)
-or stops the sync with one line naming the Halo behaviour; it never lets rows go missing.
+Each is also a check of a guess about Halo, made while syncing (BEHAVIOR.md §15): `order` honoured
+by the earliest-ticket probe, `include_custom_fields` honoured on list rows, the `/Actions` window not
+silently cut short, and whether `/CRMNote` answers can be cut at Halo's default page. A failed check
+adapts (reads every ticket, shorter windows) or stops the streams that depend on it with one line
+naming the Halo behaviour (`_halo_refusals`); it never lets rows go missing.
 
 The probes cost a few requests, made only when a stream that needs them is selected.
 """
@@ -155,7 +156,12 @@ def earliest_ticket_date(config: Mapping[str, Any]) -> str | None:
         body = _get(config, "Tickets", EARLIEST_TICKET_PARAMS)
         rows = page_rows(body, "tickets", "/Tickets")
         total = body.get("record_count") if isinstance(body, dict) else None
-        if isinstance(total, int) and total > len(rows) and not _ordered_by_opening(config, rows):
+        more = (
+            total > len(rows)
+            if isinstance(total, int)
+            else len(rows) >= int(EARLIEST_TICKET_PARAMS["page_size"])
+        )
+        if more and not _ordered_by_opening(config, rows):
             logger.warning(
                 "Halo ignored order=dateoccurred on /Tickets: every ticket is read once to find the earliest, "
                 "where actions start (set a Start date to skip this)."
@@ -198,10 +204,10 @@ def _every_row(
 ) -> Iterator[dict[str, Any]]:
     """Every row of a paged list, one request per 100, stopping from record_count and the rows seen.
 
-    Without a record_count, a page shorter than the first one ends the list. A page that starts like
+    Without a record_count, a page shorter than the longest so far ends the list. A page that starts like
     the one before means Halo ignored `page_no`: an error, since the rest would never be read.
     """
-    page, seen, first_length, previous_first = 1, 0, None, None
+    page, seen, longest, previous_first = 1, 0, 0, None
     while True:
         body = _get(config, path, {**params, "pageinate": "true", "page_size": "100", "page_no": str(page)})
         rows = page_rows(body, key, "/" + path)
@@ -209,9 +215,9 @@ def _every_row(
             raise ValueError(f"Halo answered page {page} of /{path} with page {page - 1} again")
         yield from rows
         seen += len(rows)
-        first_length = first_length or len(rows)
+        longest = max(longest, len(rows))
         total = body.get("record_count") if isinstance(body, dict) else None
-        if not rows or (seen >= total if isinstance(total, int) else len(rows) < first_length):
+        if not rows or (seen >= total if isinstance(total, int) else len(rows) < longest):
             return
         previous_first = rows[0].get("id")
         page += 1

@@ -21,8 +21,8 @@ from source_halopsa.check import check_halo_connection
 from source_halopsa.read_context import with_read_context
 
 # Requests outside the CDK's budget in a usual sync (read_context.py): authinfo, the token, the earliest
-# ticket (2), the newest action and the /Actions window check (3), the custom-field list and its check (2),
-# the project ids (1), plus one spare for a token renewal. The /CRMNote check adds up to a few more.
+# ticket (2), the newest action and the /Actions window check (3), the custom-field list and its check
+# (2, or 3), the project ids (1), plus a spare for a token renewal. The /CRMNote check adds a few more.
 RESERVED_REQUESTS = 11
 
 # Absolute, so a manifest.yaml in the working directory can never shadow the packaged one

@@ -407,3 +407,5 @@ class TestHaloDeduplicateFilter:
         client_12 = StreamSlice(partition={"client_id": 12}, cursor_slice={})
         rows = [{"id": 1, "client_id": 12.0}, {"id": 2, "client_id": 13}, {"id": 3}]
         assert list(dedup.filter_records(rows, {}, client_12)) == [rows[0], rows[2]]
+        client_13 = StreamSlice(partition={"client_id": 13}, cursor_slice={})
+        assert list(dedup.filter_records(rows, {}, client_13)) == [rows[1]]  # note 3 names no client: once
