@@ -9,6 +9,7 @@ CDK's sleeps: they prove the retries are bounded, not how long each waits.
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from types import SimpleNamespace
@@ -16,13 +17,23 @@ from types import SimpleNamespace
 import airbyte_cdk.sources.streams.http.rate_limiting as cdk_rate_limiting
 import pytest
 import requests
+from airbyte_cdk.models import ConfiguredAirbyteCatalogSerializer
 from airbyte_cdk.sources.streams.call_rate import HttpAPIBudget
 
 from halo_simulator import HaloSimulator, SimulatorOptions
 from halo_simulator.options import ALL_AREAS
+from halo_simulator.worlds import WORLDS
 from integration_tests import oracle
 from integration_tests.conftest import UNTHROTTLED
-from integration_tests.harness import deadline, keyed, read_streams, records_by_stream
+from integration_tests.harness import (
+    catalog_for,
+    deadline,
+    keyed,
+    normalized,
+    read_streams,
+    records_by_stream,
+    run_console,
+)
 from source_halopsa import SourceHalopsa, auth, read_context
 
 PRIMARY_KEYS = {"actions": ["ticket_id", "id"]}
@@ -386,3 +397,31 @@ def test_given_403_on_one_resource_when_syncing_then_fails_fast_naming_stream_an
         refused = [(e["path"], e["query"]) for e in sim.stats()["log"] if e["status"] == 403]
         assert refused and len(refused) == len(set(refused))
         assert elapsed < 10
+
+
+# --- Token churn ---------------------------------------------------------------------------------------
+
+
+def test_given_token_churn_when_synced_by_the_console_script_then_exit_0_and_exact(tmp_path):
+    """Tokens expire after 15 s, every 40th request revokes all tokens, 2 % answer 503, 1 % reset."""
+    names = ["tickets", "clients", "crm_notes", "statuses", "invoices", "timesheet_events"]
+    with HaloSimulator(SimulatorOptions(scale="tiny", **WORLDS["token_churn"])) as sim:
+        config = {**sim.config(), "rate_limit_requests": 1_000_000}
+        (tmp_path / "config.json").write_text(json.dumps(config))
+        catalog = ConfiguredAirbyteCatalogSerializer.dump(catalog_for(config, names))
+        (tmp_path / "catalog.json").write_text(json.dumps(catalog))
+        code, messages, log = run_console(
+            ["read", "--config", str(tmp_path / "config.json"), "--catalog", str(tmp_path / "catalog.json")],
+            timeout=600,
+        )
+        tokens = sim.stats()["counts"].get("POST /auth/token", 0)
+        records: dict[str, list] = {}
+        for message in messages:
+            if message["type"] == "RECORD":
+                records.setdefault(message["record"]["stream"], []).append(message["record"]["data"])
+        expected = {name: keyed(normalized(oracle.expected(sim, name)), "id") for name in names}
+    assert code == 0, log[-2000:]
+    assert not [m for m in messages if m["type"] == "TRACE" and m["trace"]["type"] == "ERROR"]
+    for name in names:
+        assert keyed(records.get(name, []), "id") == expected[name], name
+    assert tokens > 2, "no token churned: the test proves nothing"

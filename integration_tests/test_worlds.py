@@ -7,21 +7,16 @@ oracle (integration_tests/oracle.py) is the same in every world: what the tenant
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from airbyte_cdk.models import ConfiguredAirbyteCatalogSerializer
 
 from halo_simulator import HaloSimulator, SimulatorOptions
 from halo_simulator.worlds import WORLDS
 from integration_tests import oracle
 from integration_tests.harness import (
-    catalog_for,
     keyed,
     normalized,
     read_streams,
     records_by_stream,
-    run_console,
 )
 
 STREAMS = (
@@ -54,7 +49,7 @@ LEFT_OUT = {
 PRIMARY_KEYS = {"actions": ["ticket_id", "id"]}
 WITH_LINES = {"quotes": "quotation", "recurring_invoices": "recurringinvoice"}
 ADDED_FIELDS = {"project_milestones": {"project_last_update"}}
-# Read by the clamp and churn tests instead: a full history at one-hour windows is 30,000 requests.
+# Read apart: a full history at one-hour windows is 30,000 requests; token churn is in test_faults.py.
 READ_APART = {"actions_clamp_1d", "actions_clamp_6h", "actions_clamp_1h", "token_churn"}
 
 
@@ -145,28 +140,3 @@ def test_given_a_day_denser_than_halos_default_page_when_count_is_ignored_then_w
     assert not output.errors
     got = keyed(records_by_stream(output)["actions"], ["ticket_id", "id"])
     assert got == keyed(normalized(expected), ["ticket_id", "id"])
-
-
-def test_given_token_churn_when_synced_by_the_console_script_then_exit_0_and_exact(tmp_path):
-    """Tokens expire after 15 s, every 40th request revokes all tokens, 2 % answer 503, 1 % reset."""
-    names = ["tickets", "clients", "crm_notes", "statuses", "invoices", "timesheet_events"]
-    with HaloSimulator(SimulatorOptions(scale="tiny", **WORLDS["token_churn"])) as sim:
-        config = {**sim.config(), "rate_limit_requests": 1_000_000}
-        (tmp_path / "config.json").write_text(json.dumps(config))
-        catalog = ConfiguredAirbyteCatalogSerializer.dump(catalog_for(config, names))
-        (tmp_path / "catalog.json").write_text(json.dumps(catalog))
-        code, messages, log = run_console(
-            ["read", "--config", str(tmp_path / "config.json"), "--catalog", str(tmp_path / "catalog.json")],
-            timeout=600,
-        )
-        tokens = sim.stats()["counts"].get("POST /auth/token", 0)
-        records: dict[str, list] = {}
-        for message in messages:
-            if message["type"] == "RECORD":
-                records.setdefault(message["record"]["stream"], []).append(message["record"]["data"])
-        expected = {name: _expected(sim, name) for name in names}
-    assert code == 0, log[-2000:]
-    assert not [m for m in messages if m["type"] == "TRACE" and m["trace"]["type"] == "ERROR"]
-    for name in names:
-        assert keyed(records.get(name, []), "id") == expected[name], name
-    assert tokens > 2, "no token churned: the test proves nothing"
