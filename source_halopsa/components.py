@@ -7,7 +7,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, MutableMapping
 from dataclasses import InitVar, dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -40,9 +40,9 @@ from source_halopsa.read_context import DEFAULT_PAGE_ROWS, REFUSALS_KEY, project
 from source_halopsa.records import (
     UnknownEnvelope,
     coerce_cursor_value,
-    normalize_datetime,
     normalize_record,
     page_rows,
+    parse_instant,
 )
 
 logger = logging.getLogger("airbyte")
@@ -392,13 +392,13 @@ class HaloDeduplicateFilter(RecordFilter):
         if stream_slice is None:
             return None
         if self._window_field and stream_slice.cursor_slice.get("start_time"):
-            start = _instant(stream_slice.cursor_slice["start_time"])
-            end = _instant(stream_slice.cursor_slice["end_time"]) + WINDOW_END_MARGIN
+            start = parse_instant(stream_slice.cursor_slice["start_time"])
+            end = parse_instant(stream_slice.cursor_slice["end_time"]) + WINDOW_END_MARGIN
             field = self._window_field
 
             def in_window(record: Mapping[str, Any]) -> bool:
                 value = record.get(field)
-                when = _instant(value) if isinstance(value, str) else None
+                when = parse_instant(value) if isinstance(value, str) else None
                 return when is None or start <= when < end
 
             return in_window
@@ -436,17 +436,6 @@ class HaloDeduplicateFilter(RecordFilter):
 
 # Windows are asked for up to the next window's start (manifest: end_time + PT1S, the cursor granularity).
 WINDOW_END_MARGIN = timedelta(seconds=1)
-
-
-def _instant(value: str) -> datetime | None:
-    """A Halo or state datetime (naive = UTC, up to 7 fractional digits) as an aware datetime; None if unreadable."""
-    text = normalize_datetime(value) if len(value) >= 19 else None
-    if not text:
-        return None
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
 
 
 # Slices read at once are bounded by the concurrency level (at most 8), so 16 covers them all.

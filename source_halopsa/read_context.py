@@ -30,7 +30,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_halopsa.auth import REQUEST_TIMEOUT_SECONDS, rate_limit_wait_seconds, token_source_for
 from source_halopsa.config import parse_start_date
-from source_halopsa.records import normalize_datetime, page_rows
+from source_halopsa.records import normalize_datetime, page_rows, parse_instant
 
 logger = logging.getLogger("airbyte")
 
@@ -283,7 +283,7 @@ def _newest_action(config: Mapping[str, Any]) -> tuple[int, datetime] | None:
     }
     best: tuple[int, datetime] | None = None
     for row in page_rows(_get(config, "Tickets", params), "tickets", "/Tickets"):
-        when = _instant(row.get("lastactiondate"))
+        when = parse_instant(row.get("lastactiondate"))
         if when is not None and isinstance(row.get("id"), int) and (best is None or when > best[1]):
             best = (row["id"], when)
     return best
@@ -308,18 +308,10 @@ def _window_serves(
     ticket, when = reference
     return any(
         row.get("ticket_id") == ticket
-        and (at := _instant(row.get("datetime"))) is not None
+        and (at := parse_instant(row.get("datetime"))) is not None
         and abs(at - when) < timedelta(seconds=1)
         for row in rows
     )
-
-
-def _instant(value: Any) -> datetime | None:
-    text = normalize_datetime(value) if isinstance(value, str) and len(value) >= 19 else None
-    try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
-    except ValueError:
-        return None
 
 
 def _param(when: datetime) -> str:

@@ -70,6 +70,15 @@ def normalize_datetime(value: str) -> str | None:
     return value  # an explicit non-UTC offset: leave it for the destination to interpret
 
 
+def parse_instant(value: Any) -> datetime | None:
+    """A Halo or state datetime (naive = UTC, up to 7 fractional digits) as an aware datetime; None if unreadable."""
+    text = normalize_datetime(value) if isinstance(value, str) and len(value) >= 19 else None
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
+    except ValueError:
+        return None
+
+
 def _looks_like_datetime(value: str) -> bool:
     return (
         len(value) >= 19
