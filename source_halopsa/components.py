@@ -36,7 +36,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 from source_halopsa.auth import rate_limit_wait_seconds, token_source_for
 from source_halopsa.config import ConfigError, check_url, normalize_config, parse_start_date
 from source_halopsa.progress import emit_estimate, is_first_page
-from source_halopsa.read_context import DEFAULT_PAGE_ROWS, REFUSALS_KEY, project_ids
+from source_halopsa.read_context import CUSTOM_FIELDS, DEFAULT_PAGE_ROWS, REFUSALS_KEY, project_ids
 from source_halopsa.records import (
     UnknownEnvelope,
     coerce_cursor_value,
@@ -273,7 +273,12 @@ class HaloRecordExtractor(RecordExtractor):
         self._count = int(parameters.get("unpaged_count") or 0)
         self._default_page_key = f"_halo_default_page_possible_{parameters.get('path', '')}"
         # A read-time check (read_context.py) found, or could not rule out, that this stream would lose rows.
-        self._refusal = ((self.config or {}).get(REFUSALS_KEY) or {}).get(self._stream)
+        refusals = (self.config or {}).get(REFUSALS_KEY) or {}
+        self._refusal = refusals.get(self._stream) or (
+            refusals.get(CUSTOM_FIELDS, "").format(stream=self._stream)
+            if parameters.get("custom_fields")
+            else None
+        )
 
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
         if self._refusal:

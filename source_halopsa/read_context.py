@@ -38,6 +38,7 @@ HISTORY_START_KEY = "_halo_history_start"
 CUSTOM_FIELD_IDS_KEY = "_halo_custom_field_ids"
 ACTIONS_WINDOW_KEY = "_halo_actions_window"
 REFUSALS_KEY = "_halo_refusals"  # stream name -> why it stops, read by HaloRecordExtractor
+CUSTOM_FIELDS = "(streams with custom fields)"  # the refusal key for every stream asking for them
 CRMNOTE_DEFAULT_PAGE_KEY = "_halo_default_page_possible_CRMNote"  # read by HaloRecordExtractor
 # Halo's default page when `count` is not honoured (halopsa-api.md §9, Servosity/msp-skills #203).
 DEFAULT_PAGE_ROWS = 50
@@ -85,14 +86,10 @@ def with_read_context(
         try:
             ids = custom_field_ids(config)
             if ids and not custom_fields_listed(config, ids, _custom_field_list(selected)):
-                refusals.update(
-                    {name: CUSTOM_FIELDS_UNLISTED.format(stream=name) for name in with_custom_fields}
-                )
+                refusals[CUSTOM_FIELDS] = CUSTOM_FIELDS_UNLISTED
             context[CUSTOM_FIELD_IDS_KEY] = ids
         except CheckFailed as error:
-            refusals.update(
-                dict.fromkeys(with_custom_fields, error.message or "the custom-field check failed")
-            )
+            refusals[CUSTOM_FIELDS] = error.message or "the custom-field check failed"
     if refusals:
         context[REFUSALS_KEY] = refusals
     return {**config, **context} if context else config

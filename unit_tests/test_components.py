@@ -120,12 +120,23 @@ class TestHaloRecordExtractor:
             assert len(list(extractor.extract_records(_response(body)))) == len(body)
 
     def test_given_refusal_from_a_read_time_check_when_extracting_then_stream_stops_with_it(self):
-        config = {"_halo_refusals": {"tickets": "Halo ignored include_custom_fields on list rows"}}
-        extractor = HaloRecordExtractor(data_key="tickets", parameters={"name": "tickets"}, config=config)
-        with pytest.raises(AirbyteTracedException, match="ignored include_custom_fields"):
-            list(extractor.extract_records(_response({"record_count": 1, "tickets": [{"id": 1}]})))
-        other = HaloRecordExtractor(data_key="statuses", parameters={"name": "statuses"}, config=config)
-        assert list(other.extract_records(_response([{"id": 1}]))) == [{"id": 1}]
+        from source_halopsa.read_context import CUSTOM_FIELDS
+
+        config = {
+            "_halo_refusals": {"actions": "windows cut short", CUSTOM_FIELDS: "{stream} would lose them"}
+        }
+        page = {"record_count": 1, "tickets": [{"id": 1}]}
+        tickets = HaloRecordExtractor(
+            data_key="tickets", parameters={"name": "tickets", "custom_fields": True}, config=config
+        )
+        with pytest.raises(AirbyteTracedException, match="tickets would lose them"):
+            list(tickets.extract_records(_response(page)))
+        actions = HaloRecordExtractor(data_key="actions", parameters={"name": "actions"}, config=config)
+        with pytest.raises(AirbyteTracedException, match="windows cut short"):
+            list(actions.extract_records(_response({"actions": []})))
+        # the project list milestones read asks for no custom fields: it is not refused
+        parent = HaloRecordExtractor(data_key="tickets", parameters={"name": "projects"}, config=config)
+        assert list(parent.extract_records(_response(page))) == [{"id": 1}]
 
 
 class TestHaloProjectRowFilter:

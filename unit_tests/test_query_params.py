@@ -155,7 +155,10 @@ def test_given_actions_when_read_then_one_day_windows_with_count(requests_mock):
     # no ticket has an action yet: the window check (read_context.py) has nothing to look for
     requests_mock.get(f"{INSTANCE}/api/Tickets", json={"record_count": 0, "tickets": []})
     requests = _read("actions", requests_mock, {"record_count": 0, "actions": []})
-    requests = [request for request in requests if request.path == "/api/actions"]
+    # windows are read in parallel: in order of their start
+    requests = sorted(
+        (request for request in requests if request.path == "/api/actions"), key=lambda r: r.qs["startdate"]
+    )
     assert len(requests) >= 20  # one per day since 2026-11-01
     first = requests[0].qs
     assert first == {
@@ -231,7 +234,10 @@ def test_given_clients_when_reading_crm_notes_then_one_request_per_client(reques
     )
     catalog = _catalog("crm_notes")
     output = read(SourceHalopsa(config=CONFIG, catalog=catalog), CONFIG, catalog)
-    notes = [r for r in requests_mock.request_history if r.path == "/api/crmnote"]
+    # one per client; the rest are the read-time check's count=1 and count=2 (read_context.py)
+    notes = [
+        r for r in requests_mock.request_history if r.path == "/api/crmnote" and r.qs["count"] == ["1000000"]
+    ]
     assert sorted(r.qs["client_id"][0] for r in notes) == ["12", "40"]
     assert all(r.qs["count"] == ["1000000"] for r in notes)
     # the same note answered for client 40 belongs to client 12 only
