@@ -275,7 +275,7 @@ class HaloRecordExtractor(RecordExtractor):
         # A read-time check (read_context.py) found, or could not rule out, that this stream would lose rows.
         refusals = (self.config or {}).get(REFUSALS_KEY) or {}
         self._refusal = refusals.get(self._stream) or (
-            refusals.get(CUSTOM_FIELDS, "").format(stream=self._stream)
+            refusals.get(CUSTOM_FIELDS, "").replace("{stream}", self._stream)
             if parameters.get("custom_fields")
             else None
         )
