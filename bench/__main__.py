@@ -1,7 +1,7 @@
 """`bin/bench`: measure source-halopsa against the HaloPSA simulator and write bench/REPORT.md.
 
     bin/bench            the full run (10k, 100k, 300k, 1M records; ~25 minutes on 2 cores)
-    bin/bench --quick    10k and 100k records and a short throttled sync (~3 minutes)
+    bin/bench --quick    10k and 100k records and a short throttled sync (~4 minutes)
 
 In one run, through the real `source-halopsa` console script in a subprocess:
 1. requests per stream against the minimum, for a full sync at each size, then an incremental sync with
@@ -564,7 +564,7 @@ def main(argv: list[str] | None = None) -> int:
         prog="bin/bench", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument(
-        "--quick", action="store_true", help="10k and 100k records, one short throttled sync (~3 min)"
+        "--quick", action="store_true", help="10k and 100k records, one short throttled sync (~4 min)"
     )
     parser.add_argument("--sizes", type=lambda s: s.split(","), help=f"comma list among {', '.join(SIZES)}")
     parser.add_argument("--skip-throttle", action="store_true", help="skip the rolling-limit syncs")

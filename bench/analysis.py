@@ -11,10 +11,16 @@ from urllib.parse import parse_qsl
 PAGE = 100  # Halo's page cap
 ACTIONS_CAP = 1000  # rows per /Actions window
 TOKEN = "(token request)"
-PROBE_EARLIEST = "(probe: earliest ticket)"
-PROBE_FIELDS = "(probe: custom field ids)"
-PROBE_PROJECTS = "(probe: project ids)"
 AUTHINFO = "(authinfo)"
+# The read-time look-ups and checks of source_halopsa/read_context.py, made before any stream reads
+# (except the project ids, read by HaloProjectRowFilter once per ticket stream that gets a row).
+PROBE_EARLIEST = "(probe: earliest ticket)"
+PROBE_ACTIONS_WINDOW = "(probe: /Actions window check)"
+PROBE_FIELDS = "(probe: custom field ids)"
+PROBE_FIELDS_LISTED = "(probe: custom fields on list rows)"
+PROBE_CRMNOTE = "(probe: /CRMNote default page)"
+PROBE_PROJECTS = "(probe: project ids)"
+OTHER = "(other: "  # prefix of a request no rule attributes; the report flags any
 
 # Endpoints that serve one stream each, by path.
 PATH_STREAMS = {
@@ -26,10 +32,8 @@ PATH_STREAMS = {
     "/api/sla": "slas",
     "/api/appointment": "appointments",
     "/api/timesheetevent": "timesheet_events",
-    "/api/client": "clients",
     "/api/site": "sites",
     "/api/users": "users",
-    "/api/crmnote": "crm_notes",
     "/api/opportunities": "opportunities",
     "/api/asset": "assets",
     "/api/assettype": "asset_types",
@@ -38,7 +42,6 @@ PATH_STREAMS = {
     "/api/chargerate": "charge_rates",
     "/api/item": "items",
     "/api/quotation": "quotes",
-    "/api/actions": "actions",
 }
 
 # How each stream is read, for its minimum: "paged" = ceil(rows/100); "list" = one request.
@@ -48,12 +51,16 @@ PAGED = {
     "project_tasks",
 }  # fmt: skip
 LISTS = {
-    "teams", "agents", "statuses", "ticket_types", "priorities", "slas", "crm_notes", "asset_types",
+    "teams", "agents", "statuses", "ticket_types", "priorities", "slas", "asset_types",
     "field_info", "charge_rates", "timesheet_events",
 }  # fmt: skip
 DERIVED = {"invoice_lines", "project_tasks", "project_milestones"}
 INCREMENTAL = {"tickets", "actions", "opportunities", "projects", "project_tasks", "project_milestones",
                "timesheet_events"}  # fmt: skip
+# Streams that ask /Tickets with includeprojects=true and drop the project headers it lists
+# (HaloProjectRowFilter); project_tasks keeps only the rows whose parent is a project, and deleted_tickets
+# keeps every deleted row (tickets, tasks and projects).
+DROP_PROJECT_HEADERS = {"tickets"}
 
 
 def params_of(query: str) -> dict[str, str]:
@@ -62,41 +69,115 @@ def params_of(query: str) -> dict[str, str]:
 
 def classify(log: list[dict[str, Any]]) -> list[str]:
     """The stream (or overhead label) of every logged request, in log order."""
-    labels = []
-    projects_pages_seen: set[str] = set()
+    return [label for label, _ in classify_roles(log)]
+
+
+def classify_roles(log: list[dict[str, Any]]) -> list[tuple[str, str]]:
+    """(label, role) of every logged request, in log order.
+
+    role: "rows" (the stream emits the page's rows), "parent" (a substream's read of its parent's pages,
+    rows not emitted), "probe" (overhead). The read-time checks run before any stream reads (SourceHalopsa.read
+    calls with_read_context first), so an /Actions window or a GET /{path}/{id} logged before the first
+    stream request is a check, not a stream's.
+    """
+    out: list[tuple[str, str]] = []
+    reading = False  # has any stream request been logged yet?
+    seen_pages: dict[tuple[str, str], int] = defaultdict(int)  # (path + stream query, page_no) -> times asked
+    # Whether the projects stream sends custom fields here: then a /Projects page without them is the
+    # milestones' parent read, whatever the order the two reads were logged in.
+    fields_on_projects = any(
+        e["path"].lower().rstrip("/") == "/api/projects"
+        and "include_custom_fields=" in e["query"].lower()
+        and "order=" in e["query"].lower()
+        for e in log
+    )
     for entry in log:
         method, path, params = entry["method"], entry["path"].lower().rstrip("/"), params_of(entry["query"])
-        if method == "POST" and path.endswith("/token"):
-            labels.append(TOKEN)
-        elif path == "/api/authinfo":
-            labels.append(AUTHINFO)
-        elif path == "/api/tickets":
-            if params.get("deleted") == "true":
-                labels.append("deleted_tickets")
-            elif "includechildren" in params:
-                labels.append("project_tasks")
-            elif params.get("order") == "dateoccurred":
-                labels.append(PROBE_EARLIEST)
-            else:
-                labels.append("tickets")
-        elif path.startswith("/api/projects/"):
-            labels.append("project_milestones")
-        elif path == "/api/projects":
-            if "order" not in params:
-                labels.append(PROBE_PROJECTS)
-            else:
-                # projects and project_milestones' parent read ask for the same pages: the second time a
-                # page is asked for, it is the parent read.
-                page = params.get("page_no", "1")
-                labels.append("projects" if page not in projects_pages_seen else "project_milestones")
-                projects_pages_seen.add(page)
-        elif path == "/api/fieldinfo":
-            labels.append("field_info" if "includevalues" in params else PROBE_FIELDS)
-        elif path == "/api/invoice":
-            labels.append("invoice_lines" if params.get("includelines") == "true" else "invoices")
-        else:
-            labels.append(PATH_STREAMS.get(path, f"(other: {entry['method']} {entry['path']})"))
-    return labels
+        label, role = _label(method, path, params, reading, seen_pages, fields_on_projects)
+        if role != "probe":
+            reading = True
+        out.append((label, role))
+    return out
+
+
+def _stream_key(path: str, params: dict[str, str]) -> tuple[str, str]:
+    """A paged request without its page and frozen dates: the same key for a stream and a parent read."""
+    skip = {"page_no", "lastupdatetodate", "lastupdatefromdate"}
+    return path, "&".join(f"{k}={v}" for k, v in sorted(params.items()) if k not in skip) + "#" + params.get(
+        "page_no", "1"
+    )
+
+
+def _label(
+    method: str,
+    path: str,
+    params: dict[str, str],
+    reading: bool,
+    seen_pages: dict[tuple[str, str], int],
+    fields_on_projects: bool,
+) -> tuple[str, str]:
+    if method == "POST" and path.endswith("/token"):
+        return TOKEN, "probe"
+    if path == "/api/authinfo":
+        return AUTHINFO, "probe"
+    if path == "/api/tickets":
+        if "include_custom_fields" in params and params.get("page_size") == "1" and "order" not in params:
+            return PROBE_FIELDS_LISTED, "probe"
+        if params.get("order") == "lastactiondate":
+            return PROBE_ACTIONS_WINDOW, "probe"
+        if params.get("order") == "dateoccurred" or "order" not in params:
+            # ascending and descending first page; every page when Halo ignores `order` (no order sent)
+            return PROBE_EARLIEST, "probe"
+        if params.get("deleted") == "true":
+            return "deleted_tickets", "rows"
+        if "includechildren" in params:
+            return "project_tasks", "rows"
+        return "tickets", "rows"
+    if path.startswith(("/api/tickets/", "/api/opportunities/")):
+        return PROBE_FIELDS_LISTED, "probe"  # the ticket read alone when its list row had no custom fields
+    if path.startswith("/api/projects/"):
+        # the custom-field check reads one project alone before any stream; milestones read one per project
+        return (PROBE_FIELDS_LISTED, "probe") if not reading else ("project_milestones", "rows")
+    if path in ("/api/projects", "/api/opportunities") and "order" not in params:
+        if "include_custom_fields" in params:
+            return PROBE_FIELDS_LISTED, "probe"
+        if path == "/api/projects":
+            return PROBE_PROJECTS, "probe"
+    if path == "/api/projects":
+        # projects and project_milestones' parent read ask for the same pages, the parent without custom
+        # fields; with no custom field ids both queries are equal, and the second time a page is asked
+        # for, it is the parent read.
+        if fields_on_projects:
+            return (
+                ("projects", "rows")
+                if "include_custom_fields" in params
+                else ("project_milestones", "parent")
+            )
+        key = _stream_key(path, params)
+        seen_pages[key] += 1
+        return ("projects", "rows") if seen_pages[key] == 1 else ("project_milestones", "parent")
+    if path == "/api/client":
+        if "includeactive" not in params:
+            return PROBE_CRMNOTE, "probe"  # the first few clients, to ask /CRMNote for theirs
+        # crm_notes is a substream of clients: its parent read asks for the clients' pages again (unless
+        # the CDK's cache of parent responses answers it), so the second time a page is asked for, it is
+        # crm_notes'.
+        key = _stream_key(path, params)
+        seen_pages[key] += 1
+        return ("clients", "rows") if seen_pages[key] == 1 else ("crm_notes", "parent")
+    if path == "/api/crmnote":
+        if params.get("count") in ("1", "2"):
+            return PROBE_CRMNOTE, "probe"
+        return "crm_notes", "rows"
+    if path == "/api/actions":
+        return (PROBE_ACTIONS_WINDOW, "probe") if not reading else ("actions", "rows")
+    if path == "/api/fieldinfo":
+        return ("field_info", "rows") if "includevalues" in params else (PROBE_FIELDS, "probe")
+    if path == "/api/invoice":
+        return ("invoice_lines", "rows") if params.get("includelines") == "true" else ("invoices", "rows")
+    if path in PATH_STREAMS:
+        return PATH_STREAMS[path], "rows"
+    return f"{OTHER}{method} {path})", "probe"
 
 
 def _dt(value: str) -> datetime:
@@ -104,14 +185,17 @@ def _dt(value: str) -> datetime:
     return datetime.fromisoformat(value).replace(tzinfo=timezone.utc)
 
 
-def action_windows(log: list[dict[str, Any]]) -> dict[str, Any]:
-    """The /Actions windows asked for: top-level day windows, and those discarded and split.
+def action_windows(log: list[dict[str, Any]], labels: list[str] | None = None) -> dict[str, Any]:
+    """The `actions` stream's /Actions windows: top-level windows, and those discarded and split.
 
-    A window is discarded when another logged window lies strictly inside it (its halves).
+    The read-time window check's requests (head and tail of a window around the newest action) are not
+    the stream's and are left out. A window is discarded when another logged window lies strictly inside
+    it (its halves).
     """
+    labels = classify(log) if labels is None else labels
     windows = []
-    for entry in log:
-        if entry["path"].lower().rstrip("/") == "/api/actions":
+    for entry, label in zip(log, labels, strict=True):
+        if label == "actions":
             p = params_of(entry["query"])
             if "startdate" in p and "enddate" in p:
                 windows.append((_dt(p["startdate"]), _dt(p["enddate"])))
@@ -126,8 +210,11 @@ def action_windows(log: list[dict[str, Any]]) -> dict[str, Any]:
             discarded.add((start, end))
     first = min((w[0] for w in unique), default=None)
     last = max((w[1] for w in unique), default=None)
+    # the window length the sync read with (the check may shorten it): the most common one asked
+    lengths = Counter(int((e - s).total_seconds()) for s, e in unique if (s, e) not in discarded)
     return {
         "requests": len(windows),
+        "step_seconds": lengths.most_common(1)[0][0] if lengths else None,
         "distinct": len(unique),
         "discarded": len(discarded),
         "first_start": first.isoformat() if first else None,
@@ -136,8 +223,13 @@ def action_windows(log: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def day_windows(start: datetime, end: datetime, days: int = 1) -> int:
+def day_windows(start: datetime, end: datetime, days: float = 1) -> int:
     return max(1, math.ceil((end - start) / timedelta(days=days)))
+
+
+def _length(days: float) -> str:
+    seconds = round(days * 86400)
+    return f"{seconds // 3600} h" if seconds % 3600 == 0 else f"{seconds // 60} min"
 
 
 def history_start(earliest_ticket: str | None) -> datetime | None:
@@ -156,11 +248,13 @@ def request_table(
     selected: list[str],
 ) -> dict[str, Any]:
     """Requests per stream against its minimum, for a full sync of `selected` streams."""
-    labels = classify(log)
+    roles = classify_roles(log)
+    labels = [label for label, _ in roles]
     counts = Counter(labels)
+    parent_reads = Counter(label for label, role in roles if role == "parent")
     expected = info["expected"]
-    endpoint_rows = _endpoint_rows(log, labels, responses)
-    windows = action_windows(log)
+    served = {**_endpoint_rows(log, labels, responses), **info.get("endpoint_rows", {})}
+    windows = action_windows(log, labels)
     rows = []
     for stream in sorted(selected):
         n = expected.get(stream, 0)
@@ -168,25 +262,47 @@ def request_table(
         note = ""
         if stream in PAGED:
             minimum = max(1, math.ceil(n / PAGE))
-            strategy = max(1, math.ceil(endpoint_rows.get(stream, n) / PAGE))
+            strategy = max(1, math.ceil(served.get(stream, n) / PAGE))
             if stream == "invoice_lines":
                 minimum = strategy = max(1, math.ceil(expected["invoices"] / PAGE))
                 note = "re-reads every invoice page with includelines=true"
+            elif stream in DROP_PROJECT_HEADERS:
+                # /Tickets?includeprojects=true lists the project headers too, which the stream drops: they
+                # are pages Halo serves whatever the reader does, so they count in the minimum.
+                minimum = strategy
+                note = (
+                    f"/Tickets with includeprojects=true serves {served.get(stream, n):,} rows: {n:,} "
+                    f"tickets and tasks, and {served.get(stream, n) - n:,} project headers, which it drops"
+                )
             elif stream == "project_tasks":
-                note = f"pages through {endpoint_rows.get(stream, 0):,} tickets with includechildren=2 to keep {n:,} tasks"
+                note = (
+                    f"pages through the {served.get(stream, 0):,} rows of /Tickets (includechildren=2, "
+                    f"includeprojects=true) to keep {n:,} tasks"
+                )
         elif stream in LISTS:
             minimum = 1
             strategy = 1
             if stream == "timesheet_events":
                 strategy = used  # 90-day windows from the start date (2000-01-01 without one)
                 note = "one request per 90-day window since 2000-01-01"
+        elif stream == "crm_notes":
+            clients = expected.get("clients", 0)
+            minimum = strategy = clients  # one GET /CRMNote?client_id= per client
+            parents = parent_reads.get(stream, 0)
+            note = f"one GET /CRMNote?client_id= per client ({clients:,})" + (
+                f" plus {parents} re-read{'s' if parents != 1 else ''} of the client pages (the substream's "
+                "parent read, when the CDK's cache of parent responses does not answer it)"
+                if parents
+                else ""
+            )
         elif stream == "actions":
             start = history_start(info.get("earliest_ticket"))
             end = _dt(windows["last_end"]) if windows["last_end"] else None
-            strategy = day_windows(start, end) if start and end else used
+            step = (windows["step_seconds"] or 86400) / 86400
+            strategy = day_windows(start, end, step) if start and end else used
             minimum = strategy
             note = (
-                f"{strategy:,} day windows; {windows['discarded']} discarded and split"
+                f"{strategy:,} {'day' if step == 1 else _length(step)} windows; {windows['discarded']} discarded and split"
                 f" (absolute floor at 1000 rows a request: {max(1, math.ceil(n / ACTIONS_CAP)):,})"
             )
         elif stream == "project_milestones":
@@ -208,6 +324,7 @@ def request_table(
                 "minimum": minimum,
                 "strategy_minimum": strategy,
                 "extra": used - minimum,
+                "parent_reads": parent_reads.get(stream, 0),
                 "note": note,
             }
         )
@@ -219,14 +336,31 @@ def request_table(
     return {
         "streams": rows,
         "overhead": overhead,
+        "unattributed": sorted({label for label in labels if label.startswith(OTHER)}),
         "total_requests": len(log),
         "total_minimum": total_minimum,
         "token_requests": counts.get(TOKEN, 0),
+        "clients": expected.get("clients", 0),
+        "crm_notes": crm_notes_cost(roles, expected.get("clients", 0)),
         "empty_trailing_pages": [{"path": r["path"], "query": r["query"]} for r in empty_trailing],
         "empty_responses": sum(1 for r in responses if r["empty"]),
         "actions_windows": {k: v for k, v in windows.items() if k != "discarded_windows"},
         "actions_discarded_sample": windows["discarded_windows"][:10],
         "throttled_429": sum(1 for e in log if e.get("status") == 429),
+    }
+
+
+def crm_notes_cost(roles: list[tuple[str, str]], clients: int) -> dict[str, int]:
+    """What contact history cost in one sync: per-client requests, parent re-reads, the read-time check."""
+    per_client = sum(1 for label, role in roles if label == "crm_notes" and role == "rows")
+    parent = sum(1 for label, role in roles if label == "crm_notes" and role == "parent")
+    check = sum(1 for label, _ in roles if label == PROBE_CRMNOTE)
+    return {
+        "clients": clients,
+        "per_client": per_client,
+        "parent_reads": parent,
+        "check": check,
+        "total": per_client + parent + check,
     }
 
 
@@ -241,7 +375,7 @@ def _endpoint_rows(
     out: dict[str, int] = {}
     for entry, label in zip(log, labels, strict=True):
         key = (entry["path"].lower(), entry["query"])
-        if key in first_page and label not in out:
+        if key in first_page and label not in out and not label.startswith("("):
             out[label] = first_page[key]
     return out
 
@@ -250,7 +384,8 @@ def incremental_table(
     log: list[dict[str, Any]], full_table: dict[str, Any], selected: list[str]
 ) -> dict[str, Any]:
     """A sync with nothing changed: at most one request per incremental stream, plus full-refresh pages."""
-    counts = Counter(classify(log))
+    roles = classify_roles(log)
+    counts = Counter(label for label, _ in roles)
     full = {row["stream"]: row["requests"] for row in full_table["streams"]}
     rows = []
     for stream in sorted(selected):
@@ -271,34 +406,47 @@ def incremental_table(
     return {
         "streams": rows,
         "overhead": overhead,
+        "unattributed": sorted({label for label in counts if label.startswith(OTHER)}),
         "total_requests": len(log),
         "allowed_total": sum(r["allowed"] for r in rows) + 1,
         "incremental_requests": sum(r["requests"] for r in rows if r["mode"] == "incremental"),
         "incremental_streams": sum(1 for r in rows if r["mode"] == "incremental"),
+        "crm_notes": crm_notes_cost(roles, full_table.get("clients", 0)),
     }
 
 
 def bare_plan(
     log: list[dict[str, Any]], base_url: str, config: dict[str, Any], streams: set[str]
 ) -> dict[str, Any]:
-    """The bare client's requests: every GET the connector made, in order, tagged with its stream."""
-    labels = classify(log)
-    discarded = {(s, e) for s, e in (tuple(w) for w in action_windows(log)["discarded_windows"])}
-    requests = []
-    for entry, label in zip(log, labels, strict=True):
+    """The bare client's requests: every GET the connector made, tagged with the stream whose rows it emits.
+
+    Untagged: the read-time checks, the /Actions windows the connector discarded and split, and a
+    substream's re-read of its parent's pages. The project-id pages come first, tagged "project_ids":
+    the bare client collects their ids and, like HaloProjectRowFilter, drops those rows from the pages
+    tagged "drop_projects" (tickets, whose /Tickets pages list project headers).
+    """
+    roles = classify_roles(log)
+    labels = [label for label, _ in roles]
+    discarded = {(s, e) for s, e in (tuple(w) for w in action_windows(log, labels)["discarded_windows"])}
+    first, rest = [], []
+    for entry, (label, role) in zip(log, roles, strict=True):
         if entry["method"] != "GET" or entry.get("status") != 200:
             continue
-        stream = label if label in streams else None
+        url = f"{base_url}{entry['path']}?{entry['query']}"
+        if label == PROBE_PROJECTS:
+            first.append([url, None, "project_ids"])
+            continue
+        stream = label if label in streams and role == "rows" else None
         if stream == "actions":
             p = params_of(entry["query"])
             if (_dt(p["startdate"]).isoformat(), _dt(p["enddate"]).isoformat()) in discarded:
                 stream = None
-        requests.append([f"{base_url}{entry['path']}?{entry['query']}", stream])
+        rest.append([url, stream, "drop_projects" if stream in DROP_PROJECT_HEADERS else None])
     token = {"grant_type": "client_credentials", "client_id": config["client_id"],
              "client_secret": config["client_secret"], "scope": "all"}  # fmt: skip
     return {
         "token_url": f"{base_url}/auth/token",
         "token_params": {"tenant": config["tenant"]} if config.get("tenant") else {},
         "token_form": token,
-        "requests": requests,
+        "requests": first + rest,
     }

@@ -74,8 +74,9 @@ def _verdicts(sizes: list[dict], throttled: list[dict]) -> list[tuple[str, str, 
         over = sorted({r["stream"] for s in full for r in s["full"]["requests"]["streams"] if r["extra"] > 0})
         rows.append(
             (
-                "Full sync requests equal to the minimum (ceil(N/100) per paged stream, 1 per list endpoint, "
-                "1 per day window of actions, 1 token request)",
+                "Full sync requests equal to the minimum (ceil(N/100) per paged stream, project headers "
+                "included on the /Tickets pages of `tickets`, 1 per list endpoint, 1 per client for "
+                "crm_notes, 1 per day window of actions, 1 token request)",
                 "; ".join(parts) + (f". Above minimum: {', '.join(over)}" if over else ""),
                 met,
             )
@@ -195,10 +196,16 @@ def _requests_section(add, sizes: list[dict]) -> None:
         return
     add("## 1. Requests per stream (full sync, all 29 streams, unthrottled)\n")
     add(
-        "Counted by the simulator (`sim.stats()`), each request attributed to its stream by path and query. "
-        "*Minimum*: ceil(N/100) for a paged stream (N = the simulator's rows for it), 1 for a small list "
-        "endpoint, 1 per day window for `actions` (below), 0 for `project_milestones` (the simulator's "
-        "/Projects rows carry `milestones`), plus 1 token request. Cells: requests / minimum.\n"
+        "Counted by the simulator (`sim.stats()`), each request attributed by path, query and order "
+        "(bench/analysis.py `classify`) to its stream or to a named overhead row: the token, and the "
+        "read-time look-ups and checks of read_context.py (*probe* rows, below the streams). A substream's "
+        "re-read of its parent's pages counts for the substream (`crm_notes`, `project_milestones`). "
+        "*Minimum*: ceil(N/100) for a paged stream (N = the simulator's rows for it; for `tickets`, the rows "
+        "its /Tickets query lists with `includeprojects=true`: tickets, project tasks and the project headers, "
+        "which it drops), 1 for a small list endpoint, 1 per client for `crm_notes` "
+        "(below), 1 per day window for `actions` (below), 0 for `project_milestones` (the simulator's "
+        "/Projects rows carry `milestones`), plus 1 token request; the probes' minimum is 0. "
+        "Cells: requests / minimum.\n"
     )
     head = (
         "| Stream | "
@@ -258,7 +265,16 @@ def _requests_section(add, sizes: list[dict]) -> None:
         + " |"
     )
     add(
-        "| /Actions windows discarded and split (1000 rows, or fewer rows than record_count) | "
+        "| `crm_notes` requests (one per client + client-page re-reads) / clients | "
+        + " | ".join(
+            f"{_crm(s['full']['requests'])['per_client'] + _crm(s['full']['requests'])['parent_reads']:,}"
+            f" / {_crm(s['full']['requests'])['clients']:,}"
+            for s in full
+        )
+        + " |"
+    )
+    add(
+        "| /Actions windows discarded and split (1000 rows or more, exactly 50 or 100, or fewer than record_count) | "
         + " | ".join(str(s["full"]["requests"]["actions_windows"]["discarded"]) for s in full)
         + " |"
     )
@@ -271,19 +287,80 @@ def _requests_section(add, sizes: list[dict]) -> None:
         + " |"
     )
     add("")
+    unattributed = sorted({label for s in full for label in s["full"]["requests"].get("unattributed", [])})
+    if unattributed:
+        add(
+            "**Requests no rule of bench/analysis.py attributes** (fix `classify`): "
+            + ", ".join(unattributed)
+            + "\n"
+        )
     first = full[0]["full"]["requests"]["actions_windows"]
     add(
         "**Why one request per day for `actions`.** `/Actions` has no paging: a request returns at most "
-        "`count` (capped at 1000) rows of a `startdate`/`enddate` window, and Halo may refuse windows longer "
-        "than a day. Asking per ticket would cost one request per ticket, so the connector walks day windows "
-        f"from the day before the earliest ticket to the sync's start ({first['first_start'][:10]} to "
-        f"{first['last_end'][:10]} here): one request per day whether the day has 0 or 900 actions, and a "
-        "window that may be cut short (1000 rows, fewer rows than `record_count`, or exactly 100 rows when "
-        "Halo sends no `record_count`) is "
-        "discarded and asked again as two halves, so each split costs 2 more requests. That is the minimum "
-        "for this strategy; the floor for 1000-row requests would be ceil(N/1000), reachable only if Halo "
-        "accepted long windows.\n"
+        "`count` (1000) rows of a `startdate`/`enddate` window, and Halo may serve less of a window longer "
+        "than a day. Asking per ticket would cost one request per ticket, so the connector walks windows of "
+        "the length Halo was checked to serve in full at the start of the sync (the *probe: /Actions window "
+        "check* row: the newest action from one /Tickets page, then looked up at the head and at the tail of "
+        f"a window; {_length(first.get('step_seconds'))} here) from the day before the earliest ticket to the "
+        f"sync's start ({first['first_start'][:10]} to {first['last_end'][:10]} here): one request per window "
+        "whether it holds 0 or 900 actions. A window that may be cut short (1000 rows or more, exactly 50 or "
+        "100 rows, or fewer rows than a `record_count` above them) is discarded and asked again as two "
+        "halves, so each split costs 2 more requests. That is the minimum for this strategy; the floor for "
+        "1000-row requests would be ceil(N/1000), reachable only if Halo accepted long windows. The window "
+        "check's own /Actions requests are not counted as the stream's windows.\n"
     )
+    _crm_paragraph(add, full)
+
+
+def _crm(table: dict[str, Any]) -> dict[str, int]:
+    """crm_notes' cost in one sync (bench/analysis.py crm_notes_cost); derived for older results."""
+    if "crm_notes" in table:
+        return table["crm_notes"]
+    row = next((r for r in table["streams"] if r["stream"] == "crm_notes"), {"requests": 0})
+    return {
+        "clients": 0,
+        "per_client": row["requests"],
+        "parent_reads": 0,
+        "check": 0,
+        "total": row["requests"],
+    }
+
+
+def _crm_paragraph(add, full: list[dict]) -> None:
+    add(
+        "**What contact history costs: one request per client.** `/CRMNote` is not paged, and HaloAPI's "
+        "client (written against a real tenant) makes `client_id` mandatory, so `crm_notes` is a substream "
+        "of `clients`: one `GET /CRMNote?client_id={id}&count=1000000` per client, on every sync (it is full "
+        "refresh: notes have no change filter). Its minimum is the number of clients, not 1. On top, the "
+        "CDK's substream may read the client pages again (when its cache of parent responses does not "
+        "answer first), and at the start of each sync the */CRMNote default page* check reads the first 5 "
+        "clients, then asks `count=1` (and `count=2`) without a client and for up to five clients, until an "
+        "answer proves that Halo does not cut answers at its default page of 50 (2 requests when there are "
+        "more than 50 notes in all; up to 13). Per full sync (an incremental sync pays the same, section "
+        "1b); *budget time* is what these requests take of hosted Halo's 300 requests per 5 minutes:\n"
+    )
+    add(
+        "| Size | Clients | GET /CRMNote per client | Client pages re-read | /CRMNote check | Contact history in all | Budget time at 300 per 5 min |"
+    )
+    add("|---|---|---|---|---|---|---|")
+    for s in full:
+        c = _crm(s["full"]["requests"])
+        add(
+            f"| {s['label']} | {c['clients']:,} | {c['per_client']:,} | {c['parent_reads']:,} | {c['check']:,} "
+            f"| **{c['total']:,}** | {c['total'] / 60:.1f} min |"
+        )
+    add(
+        "\nAt the simulator's `large` scale (1,500 clients) that is about 1,500 requests a sync, 25 minutes of "
+        "hosted Halo's budget.\n"
+    )
+
+
+def _length(seconds: int | None) -> str:
+    if not seconds:
+        return "one day"
+    if seconds % 86400 == 0:
+        return "one day" if seconds == 86400 else f"{seconds // 86400} days"
+    return f"{seconds // 3600} h" if seconds % 3600 == 0 else f"{seconds // 60} min"
 
 
 def _incremental_section(add, sizes: list[dict]) -> None:
@@ -296,7 +373,9 @@ def _incremental_section(add, sizes: list[dict]) -> None:
         "then *after changes* ("
         + ", ".join(f"{k} {v}" for k, v in inc[0]["incremental"].get("mutation", {}).items())
         + "); then *nothing changed again*. Allowed: 1 request per incremental stream, plus the full-refresh "
-        "streams' pages as in the full sync, plus 1 token request.\n"
+        "streams' pages as in the full sync, plus 1 token request. The read-time probes run on every sync, "
+        "so they come on top (last column); `crm_notes` is full refresh: one request per client on every "
+        "sync (second table).\n"
     )
     add("| Size | Sync | Requests | Allowed | Incremental streams: requests (7 allowed) | Over |")
     add("|---|---|---|---|---|---|")
@@ -317,6 +396,22 @@ def _incremental_section(add, sizes: list[dict]) -> None:
                 f"{t['incremental_requests']} | {over}{'; ' + overhead if overhead else ''} |"
             )
     add("")
+    rows = [
+        (s, s["incremental"][step]) for s in inc for step in ("nothing changed",) if step in s["incremental"]
+    ]
+    if rows and all("crm_notes" in run["requests"] for _, run in rows):
+        add(
+            "| Size | Incremental sync with nothing changed: requests | of which `crm_notes` (clients) | of which read-time probes and token |"
+        )
+        add("|---|---|---|---|")
+        for s, run in rows:
+            t = run["requests"]
+            c = t["crm_notes"]
+            add(
+                f"| {s['label']} | {t['total_requests']:,} | {c['per_client'] + c['parent_reads']:,} "
+                f"({c['clients']:,}) | {sum(t['overhead'].values()):,} |"
+            )
+        add("")
 
 
 # ------------------------------------------------------------------ 2. rolling limit
@@ -379,7 +474,9 @@ def _throughput_section(add, sizes: list[dict]) -> None:
     add("## 3. Unthrottled throughput: connector vs a bare requests+json client\n")
     add(
         "Same run, same simulator, same pages: the bare client replays the GET requests the connector just "
-        "made (its probes and discarded /Actions windows included, their rows not emitted), one at a time on "
+        "made (its probes, discarded /Actions windows and `crm_notes`' re-reads of the client pages "
+        "included, their rows not emitted; the project-id pages first, whose ids it drops from the "
+        "`tickets` pages as the connector does), one at a time on "
         "one `requests.Session`, `json.loads` each page and writes one Airbyte-shaped RECORD line per row "
         "(`json.dumps`) to stdout, read by the benchmark exactly like the connector's. Streams: the 26 whose "
         "rows are records (not `invoice_lines`, `project_tasks`, `project_milestones`). Pages come from "
@@ -538,12 +635,22 @@ def _misses_section(add, sizes: list[dict], throttled: list[dict]) -> None:
                 add(
                     f"- `{r['stream']}`: {r['requests']:,} requests, minimum {r['minimum']:,} (+{r['extra']:,}). {r['note']}."
                 )
-            probes = {k: v for k, v in t["overhead"].items() if k.startswith("(probe")}
+            probes = {k: v for k, v in sorted(t["overhead"].items()) if k.startswith("(probe")}
             if probes:
+                reserved = _constant("source_halopsa/source.py", "RESERVED_REQUESTS")
                 add(
-                    "- Read-time probes outside any stream: "
+                    f"- Read-time look-ups and checks outside any stream, {sum(probes.values())} requests: "
                     + ", ".join(f"{k} {v}" for k, v in probes.items())
-                    + " (read_context.py; `project_ids` in components.py's HaloProjectTaskFilter)."
+                    + " (read_context.py, at the start of the sync, the earliest ticket only when `actions` has "
+                    "no state; the project ids once for each stream that sorts /Tickets rows by project, "
+                    "`tickets` and `project_tasks`, by components.py's HaloProjectRowFilter). These and the token "
+                    "bypass the request budget, which reserves RESERVED_REQUESTS"
+                    + (f" = {reserved}" if reserved is not None else "")
+                    + " of each window for them; per full sync: "
+                    + ", ".join(
+                        f"{s['label']} {sum(s['full']['requests']['overhead'].values())}" for s in full
+                    )
+                    + "."
                 )
             add("")
     inc = [s for s in sizes if s.get("incremental", {}).get("nothing changed")]
@@ -792,7 +899,7 @@ def _method_section(add, results: dict[str, Any]) -> None:
     add("## Method\n")
     add(
         "- `bin/bench` (full, ~25 minutes on 2 cores) or `bin/bench --quick` (10k and 100k, one short "
-        "throttled scenario, ~3 minutes; writes bench/results/REPORT-quick.md). `--help` lists the options "
+        "throttled scenario, ~4 minutes; writes bench/results/REPORT-quick.md). `--help` lists the options "
         "(sizes, repeats, profile size, timeouts, `--keep-work` to keep configs, states, request logs).\n"
         "- The connector runs as users run it: the `source-halopsa` console script in a subprocess "
         "(`discover`, then `read --config --catalog [--state]`), its stdout read by the benchmark; records "
@@ -802,8 +909,12 @@ def _method_section(add, results: dict[str, Any]) -> None:
         "shares no GIL with the benchmark; its stats count every request. Sizes scale every table of the "
         "simulator's `large` scale (1.53M records) down to the target total, no table below its `tiny` "
         "count; tickets and actions carry ~80% of the records.\n"
-        "- Minimums use the simulator's own row counts (`backend.expected`) and the first page's "
-        "`record_count`; empty pages are seen by the server (answers ending in `[]`).\n"
+        "- Minimums use the simulator's own row counts (`integration_tests/oracle.py` `expected_counts`; "
+        "for the ticket streams, the rows their /Tickets query lists, `backend.count`) and the first page's "
+        "`record_count`; empty pages are seen by the server (answers ending in `[]`). Requests are attributed "
+        "by bench/analysis.py `classify`: by path and query, and by order where queries are equal (the "
+        "read-time checks come before any stream's request; a page asked twice is the substream's parent "
+        "read).\n"
         "- Throughput uses a body cache in the simulator process, keyed by path and query with dates "
         "newer than a day normalised (the connector freezes `now` into its queries), exact while the data "
         "does not change; it is off for the incremental and throttled syncs.\n"

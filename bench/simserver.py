@@ -5,7 +5,8 @@
 Prints one JSON line {"url", "config", "info"} when it serves, then serves until stdin closes or SIGTERM.
 On top of `halo_simulator` (unchanged) it adds, under /_bench/ (never counted, limited or faulted):
 
-GET  /_bench/info       expected records per stream (integration_tests.oracle), resolved counts, earliest ticket
+GET  /_bench/info       expected records per stream (integration_tests.oracle), rows the ticket streams'
+                        /Tickets queries list, resolved counts, earliest ticket
 GET  /_bench/responses  per answered GET: path, query, status, record_count, whether its row list was empty
 POST /_bench/responses/reset
 POST /_bench/cache      {"on": bool}: serve repeated GETs from a body cache (see below); clears it
@@ -141,9 +142,19 @@ def _info(sim: BenchSimulator) -> dict:
     first = sim.backend.page(
         "tickets", {"order": "dateoccurred", "pageinate": "true", "page_size": "1"}, world=TRUTH
     )
+    backend = sim.backend
     return {
         "expected": expected,
         "expected_total": sum(expected.values()),
+        # Rows the ticket streams' /Tickets queries list (includeprojects=true adds the project headers,
+        # which tickets drops; project_tasks keeps only tasks): the pages Halo serves for them.
+        "endpoint_rows": {
+            stream: backend.count("tickets", params)
+            for stream, params in (
+                ("tickets", {"includeprojects": "true"}),
+                ("project_tasks", {"includechildren": "2", "includeprojects": "true"}),
+            )
+        },
         "counts": sim.options.resolved_counts(),
         "earliest_ticket": first.rows[0]["dateoccurred"] if first.rows else None,
         "rate_limit": sim.options.rate_limit,
