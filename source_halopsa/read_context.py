@@ -385,7 +385,7 @@ def custom_fields_listed(config: Mapping[str, Any], ids: str, path: str = "Ticke
 def custom_field_ids(config: Mapping[str, Any]) -> str:
     """Every custom field's id, comma-separated; empty when Halo has none or refuses to list them."""
     try:
-        rows = page_rows(_get(config, "FieldInfo", {}), "fields")
+        rows = page_rows(_get(config, "FieldInfo", {"count": "100000"}), "fields")
     except requests.HTTPError as error:
         if error.response is not None and error.response.status_code in (403, 404):
             logger.warning(

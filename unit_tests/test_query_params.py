@@ -34,30 +34,33 @@ TICKET_QUERY = {
     "includeslatimer": ["true"],
     "order": ["id"],
 }
+# Unpaged lists ask for every row: without paging, Halo's default page is 50 rows (halopsa-api.md §9)
+UNPAGED = {"count": ["100000"]}
 # /Tickets lists tickets, project tasks and, with this, project headers under every reading of the flag
 INCLUDE_PROJECTS = {"includeprojects": ["true"]}
 
 EXPECTED = {
     "tickets": ("Tickets", {**TICKET_QUERY, **INCLUDE_PROJECTS}),
-    "teams": ("Team", {"includedisabled": ["true"], "includeenabled": ["true"]}),
+    "teams": ("Team", {**UNPAGED, "includedisabled": ["true"], "includeenabled": ["true"]}),
     "agents": (
         "Agent",
         {
+            **UNPAGED,
             "includeenabled": ["true"],
             "includedisabled": ["true"],
             "includeunassigned": ["true"],
             "includeapiagents": ["true"],
         },
     ),
-    "statuses": ("Status", {}),
-    "ticket_types": ("TicketType", {"showinactive": ["true"]}),
-    "priorities": ("Priority", {}),
-    "slas": ("SLA", {"showpriorities": ["true"]}),
+    "statuses": ("Status", UNPAGED),
+    "ticket_types": ("TicketType", {**UNPAGED, "showinactive": ["true"]}),
+    "priorities": ("Priority", UNPAGED),
+    "slas": ("SLA", {**UNPAGED, "showpriorities": ["true"]}),
     "deleted_tickets": (
         "Tickets",
         {**PAGED, **CUSTOM_FIELDS, **INCLUDE_PROJECTS, "deleted": ["true"], "order": ["id"]},
     ),
-    "timesheet_events": ("TimesheetEvent", {}),
+    "timesheet_events": ("TimesheetEvent", UNPAGED),
     "clients": ("Client", {**PAGED, "includeactive": ["true"], "includeinactive": ["true"], "order": ["id"]}),
     "sites": ("Site", {**PAGED, "includeactive": ["true"], "includeinactive": ["true"], "order": ["id"]}),
     "users": (
@@ -82,15 +85,15 @@ EXPECTED = {
             "order": ["id"],
         },
     ),
-    "asset_types": ("AssetType", {}),
-    "field_info": ("FieldInfo", {"includevalues": ["true"]}),
+    "asset_types": ("AssetType", UNPAGED),
+    "field_info": ("FieldInfo", {**UNPAGED, "includevalues": ["true"]}),
     "projects": ("Projects", TICKET_QUERY),
     "project_tasks": ("Tickets", {**TICKET_QUERY, **INCLUDE_PROJECTS, "includechildren": ["2"]}),
     "invoices": ("Invoice", {**PAGED, "order": ["id"]}),
     "invoice_lines": ("Invoice", {**PAGED, "includelines": ["true"], "order": ["id"]}),
     "recurring_invoices": ("RecurringInvoice", {**PAGED, "includelines": ["true"], "order": ["id"]}),
     "contracts": ("ClientContract", {**PAGED, "includeinactive": ["true"], "order": ["id"]}),
-    "charge_rates": ("ChargeRate", {}),
+    "charge_rates": ("ChargeRate", UNPAGED),
     "items": ("Item", {**PAGED, "includeactive": ["true"], "includeinactive": ["true"], "order": ["id"]}),
     "quotes": ("Quotation", {**PAGED, "includelines": ["true"], "order": ["id"]}),
 }

@@ -66,6 +66,26 @@ ALLOWED: dict[tuple[str, str], str] = {
         "halopsa-api.md §2.3: /Opportunities is the same Faults list as /Tickets (same 190 parameters; "
         "HaloAPI, pyhalopsa), so /Tickets' include_custom_fields (§5, django-psa) applies"
     ),
+    **{
+        (path, "count"): (
+            "halopsa-api.md §9 (Servosity/msp-skills #203, #211, #213): without paging Halo answers the agent's "
+            "default page of 50 rows unless `count` asks for more (§3: 'When not using pagination, the number "
+            "of results to return'); sent to unpaged lists whose swagger entry omits it, where an unknown "
+            "parameter is ignored (§8)"
+        )
+        for path in (
+            "/Team",
+            "/Agent",
+            "/Status",
+            "/TicketType",
+            "/Priority",
+            "/SLA",
+            "/AssetType",
+            "/FieldInfo",
+            "/ChargeRate",
+            "/TimesheetEvent",
+        )
+    },
 }
 
 
@@ -135,7 +155,8 @@ def _halo_answer(request, context):
         return {"id": int(path.rsplit("/", 1)[-1]), "milestones": []}
     if path == "tickets":
         return {"record_count": 1, "tickets": [{**row, "id": 8, "parent_id": 7}]}
-    return [row]
+    # A bare list carries no record_count, so a paged stream asks for page 2: the list has ended there.
+    return [row] if request.qs.get("page_no", ["1"]) == ["1"] else []
 
 
 def _mock(mocker: requests_mock_module.Mocker) -> None:
