@@ -41,6 +41,16 @@ def render(results: dict[str, Any]) -> str:
             + "\n"
         )
 
+    failed = _failed_syncs(sizes)
+    if failed:
+        add(
+            "**Connector syncs that failed** (their sizes have no throughput, incremental or profile figures, "
+            "and the failed streams' requests are missing from section 1):\n"
+        )
+        for label, failure in failed:
+            add(f"- {label}: {failure}")
+        add("")
+
     add("## Targets (issue #4)\n")
     add("| Target | Measured | Met |")
     add("|---|---|---|")
@@ -57,6 +67,24 @@ def render(results: dict[str, Any]) -> str:
     _suggestions_section(add, sizes, throttled)
     _method_section(add, results)
     return "\n".join(out) + "\n"
+
+
+def _failed_syncs(sizes: list[dict]) -> list[tuple[str, str]]:
+    out = []
+    for s in sizes:
+        runs = [("full sync", s.get("full", {}).get("run"))]
+        runs += [
+            (f"incremental sync ({k})", v.get("run"))
+            for k, v in s.get("incremental", {}).items()
+            if k != "mutation"
+        ]
+        for name, run in runs:
+            if run and (run.get("errors") or run.get("timed_out") or run.get("returncode")):
+                failure = "; ".join(e[:300] for e in run.get("errors", [])[:2]) or (
+                    "timed out" if run.get("timed_out") else f"exit {run.get('returncode')}"
+                )
+                out.append((f"{s['label']} {name}", failure.replace("\n", " ")))
+    return out
 
 
 # ------------------------------------------------------------------ verdicts
@@ -345,6 +373,13 @@ def _crm_paragraph(add, full: list[dict]) -> None:
     add("|---|---|---|---|---|---|---|")
     for s in full:
         c = _crm(s["full"]["requests"])
+        if s["full"].get("lost", {}).get("crm_notes"):
+            add(
+                f"| {s['label']} | {c['clients']:,} | {c['per_client']:,} (failed: "
+                f"{s['full']['lost']['crm_notes']:,} notes not read) | {c['parent_reads']:,} | {c['check']:,} "
+                f"| would be ~{c['clients'] + c['check']:,} | ~{(c['clients'] + c['check']) / 60:.1f} min |"
+            )
+            continue
         add(
             f"| {s['label']} | {c['clients']:,} | {c['per_client']:,} | {c['parent_reads']:,} | {c['check']:,} "
             f"| **{c['total']:,}** | {c['total'] / 60:.1f} min |"
@@ -572,7 +607,7 @@ def _memory_section(add, sizes: list[dict]) -> None:
         inc = s.get("incremental", {}).get("nothing changed", {}).get("run", {})
         add(
             f"| {s['label']} | {r['total_records']:,} | {r['peak_rss_mb']} MB | {r['vmhwm_mb']} MB | "
-            f"{tp.get('peak_rss_mb', '')} MB | {inc.get('peak_rss_mb', '')} MB |"
+            f"{_mb(tp.get('peak_rss_mb'))} | {_mb(inc.get('peak_rss_mb'))} |"
         )
     add("")
     mem = next((s for s in full if s.get("memory_profile", {}).get("top")), None)
@@ -772,6 +807,19 @@ def _suggestions_section(add, sizes: list[dict], throttled: list[dict]) -> None:
             for r in inc[-1]["incremental"]["nothing changed"]["requests"]["streams"]
         }
     manifest = "source_halopsa/manifest.yaml"
+    if any("/Client answer may be cut short" in failure for _, failure in _failed_syncs(sizes)):
+        tips.insert(
+            0,
+            "**`crm_notes` fails as soon as there are more than 100 clients**: its parent, the clients stream "
+            f"({_where(manifest, 'stream: *clients_stream')}), inherits `crm_notes`' `$parameters` (the CDK "
+            "passes them down to nested components), `unpaged_count` included "
+            f"({_where(manifest, 'unpaged_count: 1000000')}), so HaloRecordExtractor "
+            f"({_where('source_halopsa/components.py', 'self._count = int(')}) takes the first full client page "
+            "(100 rows, record_count above 100) for a cut-short unpaged answer and stops the stream before any "
+            "/CRMNote request. Give the nested clients stream its own `unpaged_count: 0`, or ignore "
+            "`unpaged_count` on paged requests (`pageinate=true`); then run `bin/bench` again for the 300k "
+            "and 1M figures.",
+        )
     if idle.get("actions", 0) > 1 or idle.get("timesheet_events", 0) > 1:
         tips.append(
             "**Windowed streams resume from the newest record, not from where the last sync stopped** "
@@ -943,6 +991,10 @@ def _label(category: str) -> str:
 
 def _cpu(run: dict[str, Any]) -> float:
     return run.get("cpu_seconds") or (run.get("cpu_user_seconds") or 0) + (run.get("cpu_system_seconds") or 0)
+
+
+def _mb(value: float | None) -> str:
+    return "n/a" if value is None else f"{value} MB"
 
 
 def _met(met: bool | None) -> str:
