@@ -81,6 +81,20 @@ def test_given_contact_history_when_full_sync_then_one_request_per_client_and_a_
     assert len(notes) - len(per_client) <= 2 * 6
 
 
+def test_given_more_clients_than_a_page_when_reading_contact_history_then_every_clients_notes():
+    """The clients list behind crm_notes pages (150 clients: 2 pages); only /CRMNote answers are unpaged."""
+    from halo_simulator import HaloSimulator, SimulatorOptions
+
+    with HaloSimulator(SimulatorOptions(scale="tiny", counts={"clients": 150, "crm_notes": 400})) as sim:
+        output = read_streams({**sim.config(), **UNTHROTTLED}, ["crm_notes"])
+        assert not output.errors, [error.trace.error.message for error in output.errors]
+        assert sorted(r.record.data["id"] for r in output.records) == sorted(
+            row["id"] for row in oracle.expected(sim, "crm_notes")
+        )
+        per_client = [r for r in _requests_to(sim, "/api/CRMNote") if "count=1000000" in r["query"]]
+        assert len(per_client) == 150
+
+
 def test_given_exact_page_multiple_when_paging_then_no_empty_trailing_page():
     """200 clients: exactly two full pages, and no third empty one."""
     from halo_simulator import HaloSimulator, SimulatorOptions

@@ -287,8 +287,11 @@ class HaloRecordExtractor(RecordExtractor):
         if self._stream and isinstance(body, dict) and is_first_page(response):
             emit_estimate(self._stream, body.get("record_count"))
         rows = rows_of(response, body, self._key)
-        if self._count and _cut_short(
-            rows, body, self._count, (self.config or {}).get(self._default_page_key, True)
+        default_page_possible = (self.config or {}).get(self._default_page_key, True)
+        if (
+            self._count
+            and not _paged(response)
+            and _cut_short(rows, body, self._count, default_page_possible)
         ):
             raise AirbyteTracedException(
                 message=f"Halo's {_path_of(response)} answer may be cut short ({len(rows)} rows for a `count` of "
@@ -309,6 +312,12 @@ def _cut_short(rows: list[Any], body: Any, count: int, default_page_possible: bo
         or (isinstance(total, int) and total > len(rows))
         or (len(rows) == DEFAULT_PAGE_ROWS and default_page_possible)
     )
+
+
+def _paged(response: requests.Response) -> bool:
+    """Whether the request paged: a partition router's parent list inherits the child's `unpaged_count`."""
+    url = response.request.url if response.request is not None else None
+    return "pageinate=true" in urlsplit(url or "").query.lower()
 
 
 def _path_of(response: requests.Response) -> str:
