@@ -271,7 +271,9 @@ class HaloRecordExtractor(RecordExtractor):
         self._stream = parameters.get("name", "")
         # Unpaged lists asked for `unpaged_count` rows: an answer that may be cut short stops the stream.
         self._count = int(parameters.get("unpaged_count") or 0)
-        self._default_page_key = f"_halo_default_page_possible_{parameters.get('path', '')}"
+        self._default_page_possible = (self.config or {}).get(
+            f"_halo_default_page_possible_{parameters.get('path', '')}", True
+        )
         # A read-time check (read_context.py) found, or could not rule out, that this stream would lose rows.
         refusals = (self.config or {}).get(REFUSALS_KEY) or {}
         self._refusal = refusals.get(self._stream) or (
@@ -287,11 +289,10 @@ class HaloRecordExtractor(RecordExtractor):
         if self._stream and isinstance(body, dict) and is_first_page(response):
             emit_estimate(self._stream, body.get("record_count"))
         rows = rows_of(response, body, self._key)
-        default_page_possible = (self.config or {}).get(self._default_page_key, True)
         if (
             self._count
             and not _paged(response)
-            and _cut_short(rows, body, self._count, default_page_possible)
+            and _cut_short(rows, body, self._count, self._default_page_possible)
         ):
             raise AirbyteTracedException(
                 message=f"Halo's {_path_of(response)} answer may be cut short ({len(rows)} rows for a `count` of "
