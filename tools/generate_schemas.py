@@ -67,6 +67,7 @@ SOURCES: dict[str, str] = {
     # projects
     "projects": "Faults_List",
     "project_tasks": "Faults_List",
+    "deleted_tickets": "Faults_List",
     "project_milestones": "MileStone",
     # financial
     "invoices": "InvoiceHeader",
@@ -149,6 +150,7 @@ EXTRA_FIELDS: dict[str, dict[str, dict]] = {
     "tickets": _TICKET_EXTRAS,
     "opportunities": _TICKET_EXTRAS,
     "project_tasks": _TICKET_EXTRAS,
+    "deleted_tickets": _TICKET_EXTRAS,
     "projects": {
         **_TICKET_EXTRAS,
         "task_count": _INTEGER,  # §2.3 Projects: project tasks
@@ -200,6 +202,16 @@ EXTRA_FIELDS: dict[str, dict[str, dict]] = {
     },
 }
 
+
+# Streams whose records the connector stamps with the time up to which the read holds their changes: their
+# incremental state (manifest.yaml, `stamp_synced_through` and `stamp_read_time`). Only on the stream's own
+# records, never on copies nested in another stream's rows.
+STAMP_FIELD = "synced_through"
+STAMPED_STREAMS = frozenset(
+    {"clients", "sites", "users", "assets", "crm_notes", "teams", "agents", "statuses", "ticket_types",
+     "priorities", "slas", "appointments", "asset_types", "field_info", "invoices", "invoice_lines",
+     "recurring_invoices", "contracts", "charge_rates", "items", "quotes", "deleted_tickets"}
+)  # fmt: skip
 
 def nullable(json_type: str) -> dict:
     return {"type": ["null", json_type]}
@@ -279,11 +291,14 @@ class Generator:
         return properties
 
     def stream_schema(self, stream: str) -> dict:
+        properties = dict(self.stream_properties(stream))
+        if stream in STAMPED_STREAMS:
+            properties[STAMP_FIELD] = self.convert(STAMP_FIELD, _DATE_TIME)
         return {
             "$schema": JSON_SCHEMA_DRAFT,
             "type": "object",
             "additionalProperties": True,
-            "properties": self.stream_properties(stream),
+            "properties": properties,
         }
 
 
