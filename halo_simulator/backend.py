@@ -36,6 +36,7 @@ ACTIONS_UNPAGED_CAP = 1000
 DEFAULT_PAGE_SIZE = 50
 FAR_FUTURE = 4_102_444_800 * 1_000_000  # 2100-01-01
 TRUTH = World()  # the reading read_all() and count() use, whatever options.world says
+CRM_LISTS = frozenset({"clients", "sites", "users", "assets"})  # tables behind /Client, /Site, /Users, /Asset
 
 
 @dataclass
@@ -347,7 +348,7 @@ class TenantBackend:
             if not (inc_inactive and inc_active):
                 c = cols[spec.active]
                 ids = [i for i in ids if (inc_inactive if c[i] else inc_active)]
-        if spec.lastupdate:
+        if spec.lastupdate and not (spec.table in CRM_LISTS and world.crm_list_change_filter == "ignored"):
             ids = self._range(ids, cols[spec.lastupdate], params, "lastupdatefromdate", "lastupdatetodate")
         if spec.window:
             ids = self._range(ids, cols[spec.window], params, "start_date", "end_date")

@@ -32,6 +32,7 @@ class World:
     project_list_milestones: str = "present"  # "present" | "absent"
     project_tasks_in_tickets: str = "always"  # "always" | "includeprojects"
     crm_list_lastupdate: str = "absent"  # "absent" | "present"
+    crm_list_change_filter: str = "honoured"  # "honoured" | "ignored"
     tokens: str = "independent"  # "independent" | "newest_only"
 
     def __post_init__(self) -> None:
@@ -166,6 +167,15 @@ SWITCHES: dict[str, dict] = {
         "evidence": "§4.2: these fields are only on the full objects in SWAGGER-2024 (`Area_List` unread, "
         "`Device_List` 2025 adds other change fields); Open questions lists it as unknown.",
     },
+    "crm_list_change_filter": {
+        "readings": {
+            "honoured": "`lastupdatefromdate`/`lastupdatetodate` on /Client, /Site, /Users, /Asset list only the "
+            "rows whose hidden last-update time lies in the window.",
+            "ignored": "those endpoints ignore both parameters and list every row.",
+        },
+        "evidence": "§4.2: the 2024 swagger documents both filters on the four lists, but no public client is "
+        "seen using them, and unknown or unsupported parameters are ignored silently (§8.5).",
+    },
     "tokens": {
         "readings": {
             "independent": "each token stays valid until it expires (options.token_ttl_seconds) or is revoked.",
@@ -232,6 +242,7 @@ WORLDS: dict[str, dict] = {
     "project_list_without_milestones": _w(project_list_milestones="absent"),
     "project_tasks_need_includeprojects": _w(project_tasks_in_tickets="includeprojects"),
     "crm_list_lastupdate": _w(crm_list_lastupdate="present"),
+    "crm_list_change_filter_ignored": _w(crm_list_change_filter="ignored"),
     "new_token_revokes_old": _w(tokens="newest_only"),
     # Profile: tokens live 15 s, every 40th /api request revokes them all (401), 2 % 503, 1 % resets.
     "token_churn": {"token_ttl_seconds": 15, "fault_rules": [dict(r) for r in TOKEN_CHURN_FAULTS]},
@@ -264,5 +275,6 @@ def combine(*names: str) -> dict:
 WORLDS["hostile"] = combine(
     "crmnote_client_id_required", "crmnote_envelope_actions", "record_count_short", "page_size_ignored_asset",
     "count_ignored", "order_ignored", "custom_fields_ignored", "project_list_without_milestones",
-    "project_tasks_need_includeprojects", "crm_list_lastupdate", "new_token_revokes_old",
+    "project_tasks_need_includeprojects", "crm_list_lastupdate", "crm_list_change_filter_ignored",
+    "new_token_revokes_old",
 )  # fmt: skip

@@ -106,7 +106,8 @@ def test_given_changes_then_the_second_sync_reads_only_them_and_merges_them(demo
     tickets = dict(rows(con, "SELECT id, status_id FROM tickets"))
     assert set(changes["add_tickets"]) <= set(tickets)
     assert all(tickets[i] == 9 for i in changes["close_tickets"])  # closed: Halo's Closed status
-    assert set(changes["delete_tickets"]) <= {i for (i,) in rows(con, "SELECT id FROM deleted_tickets")}
+    # Deletions arrive with the next service-desk refresh (hourly by default), not in this second sync:
+    # test_incremental.py covers them.
     assert rows(con, "SELECT count(*) = count(DISTINCT id) FROM tickets")[0][0]  # merged on the key
     new_actions = len(changes["add_actions"]) + len(changes["add_tickets"]) + len(changes["close_tickets"])
     assert streams["actions"]["rows"] == len(expected("actions")) + new_actions

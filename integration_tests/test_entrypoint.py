@@ -81,7 +81,9 @@ def test_given_config_when_discover_then_every_stream_with_its_sync_modes(simula
     assert streams["tickets"]["supported_sync_modes"] == ["full_refresh", "incremental"]
     assert streams["tickets"]["default_cursor_field"] == ["last_update"]
     assert streams["actions"]["source_defined_primary_key"] == [["ticket_id"], ["id"]]
-    assert streams["clients"]["supported_sync_modes"] == ["full_refresh"]
+    # Every stream is incremental: lists without a change time keep the connector's `synced_through`.
+    assert all(s["supported_sync_modes"] == ["full_refresh", "incremental"] for s in streams.values())
+    assert streams["clients"]["default_cursor_field"] == ["synced_through"]
 
 
 def test_given_state_when_read_twice_then_second_read_is_incremental(fresh_simulator, tmp_path):

@@ -9,6 +9,7 @@ from airbyte_cdk.models import SyncMode
 from integration_tests import oracle
 from integration_tests.conftest import UNTHROTTLED
 from integration_tests.harness import final_states, read_streams, records_by_stream
+from source_halopsa import auth
 
 INCREMENTAL = ["tickets", "actions", "opportunities", "projects", "project_tasks"]
 
@@ -202,3 +203,131 @@ def test_given_machine_in_other_time_zone_when_syncing_then_same_utc_windows_and
         if row["last_update"] >= "2026-05-15T06:00:00"
     }
     assert all(r["last_update"].endswith("Z") for r in records)
+
+
+# --- Every stream incremental: lists filtered by change, and lists re-read once per refresh interval ---------
+
+
+FILTERED = {
+    "clients": "update_clients",
+    "sites": "update_sites",
+    "users": "update_users",
+    "assets": "update_assets",
+}
+REFRESHED = {
+    "invoices": "update_invoices",
+    "contracts": "update_contracts",
+    "quotes": "update_quotes",
+    "items": "update_items",
+}
+NO_REFRESH_DUE = {  # the defaults, spelled out: nothing refreshed is due a minute after a sync
+    "refresh_minutes_service_desk": 60,
+    "refresh_minutes_contact_history": 1440,
+    "refresh_minutes_assets": 1440,
+    "refresh_minutes_finance": 360,
+}
+EVERY_REFRESH_DUE = {key: 0 for key in NO_REFRESH_DUE}
+
+
+def _all_stream_names(config):
+    from source_halopsa import SourceHalopsa
+
+    return [s.name for s in SourceHalopsa(config=config).discover(None, config).streams]
+
+
+def _assert_state_never_moved_back(before, after):
+    for name, values in _cursor_values(after).items():
+        old = before.get(name) or {}
+        for cursor, value in values.items():
+            if isinstance(value, str) and isinstance(old.get(cursor), str):
+                assert _parse(value) >= _parse(old[cursor]), f"{name} state moved backwards"
+        if "state" in values and "state" in old:  # a substream's global cursor
+            for cursor, value in values["state"].items():
+                assert _parse(value) >= _parse(old["state"][cursor]), f"{name} state moved backwards"
+
+
+def test_given_changes_in_every_area_then_each_arrives_by_its_refresh_and_state_never_moves_back(
+    fresh_simulator,
+):
+    sim = fresh_simulator
+    config = {**sim.config(), **UNTHROTTLED, **NO_REFRESH_DUE}
+    names = _all_stream_names(config)
+    first = read_streams(config, names, sync_mode=SyncMode.incremental)
+    assert not first.errors, [e.trace.error.message for e in first.errors]
+    state1 = final_states(first)
+    assert {s.stream.stream_descriptor.name for s in state1} == set(names)  # every stream keeps state
+
+    changed = sim.mutate(**{kind: 2 for kind in (*FILTERED.values(), *REFRESHED.values())}, delete_tickets=1)
+    time.sleep(1.1)  # the sync's upper bound has whole seconds: let the changes fall before it
+
+    # Next sync: lists Halo filters by change deliver their changes; refreshed lists are not due yet.
+    sim.reset_stats()
+    second = read_streams(config, names, state=state1, sync_mode=SyncMode.incremental)
+    assert not second.errors, [e.trace.error.message for e in second.errors]
+    got = records_by_stream(second)
+    for stream, kind in FILTERED.items():
+        assert set(changed[kind]) <= {r["id"] for r in got.get(stream, [])}, stream
+        assert len(got[stream]) < len(oracle.expected(sim, stream)), f"{stream} read in full"
+    counts = sim.stats()["counts"]
+    for path in (
+        "Invoice",
+        "ClientContract",
+        "Quotation",
+        "Item",
+        "CRMNote",
+        "Team",
+        "AssetType",
+        "Appointment",
+    ):
+        assert f"GET /api/{path}" not in counts, f"{path} read before its refresh was due"
+    state2 = final_states(second)
+    _assert_state_never_moved_back(_cursor_values(state1), state2)
+    # Lists without a change time: the state is the sync's frozen upper bound, stamped on each record.
+    stamped = records_by_stream(second, stamped=True)
+    for stream in FILTERED:
+        upper = _cursor_values(state2)[stream]["synced_through"]
+        assert {r["synced_through"] for r in stamped[stream]} == {upper}, stream
+
+    # Once the refresh interval has passed (0 here), the refreshed lists are read whole: changes and deletions.
+    third = read_streams({**config, **EVERY_REFRESH_DUE}, names, state=state2, sync_mode=SyncMode.incremental)
+    assert not third.errors, [e.trace.error.message for e in third.errors]
+    got = records_by_stream(third)
+    for stream, kind in REFRESHED.items():
+        assert {r["id"] for r in got[stream]} == {r["id"] for r in oracle.expected(sim, stream)}, stream
+        assert set(changed[kind]) <= {r["id"] for r in got[stream]}
+    assert set(changed["delete_tickets"]) <= {r["id"] for r in got["deleted_tickets"]}
+    _assert_state_never_moved_back(_cursor_values(state2), final_states(third))
+
+
+def test_given_nothing_changed_when_syncing_all_streams_then_at_most_20_requests(fresh_simulator):
+    sim = fresh_simulator
+    config = {**sim.config(), **UNTHROTTLED}
+    names = _all_stream_names(config)
+    state = final_states(read_streams(config, names, sync_mode=SyncMode.incremental))
+    auth._SOURCES.clear()  # a new sync is a new process: it asks for its own token
+    sim.reset_stats()
+    second = read_streams(config, names, state=state, sync_mode=SyncMode.incremental)
+    assert not second.errors
+    stats = sim.stats()
+    print("no-change requests", stats["requests"], stats["counts"])
+    assert stats["requests"] <= 20, stats["counts"]
+
+
+def test_given_halo_ignores_the_change_filter_then_lists_arrive_whole_with_one_warning():
+    from halo_simulator import HaloSimulator, SimulatorOptions
+    from halo_simulator.worlds import WORLDS
+
+    with HaloSimulator(SimulatorOptions(scale="tiny", **WORLDS["crm_list_change_filter_ignored"])) as sim:
+        config = {**sim.config(), **UNTHROTTLED}
+        state = final_states(read_streams(config, list(FILTERED), sync_mode=SyncMode.incremental))
+        sim.mutate(update_clients=1)
+        time.sleep(1.1)
+        second = read_streams(config, list(FILTERED), state=state, sync_mode=SyncMode.incremental)
+        assert not second.errors
+        got = records_by_stream(second)
+        for stream in FILTERED:
+            assert {r["id"] for r in got[stream]} == {r["id"] for r in oracle.expected(sim, stream)}
+        warnings = [
+            m.log.message for m in second.logs if "Halo ignores lastupdatefromdate" in (m.log.message or "")
+        ]
+        assert len(warnings) == len(FILTERED), warnings

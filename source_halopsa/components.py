@@ -27,6 +27,8 @@ from airbyte_cdk.sources.declarative.transformations.config_transformations.conf
 )
 from airbyte_cdk.sources.declarative.transformations.transformation import RecordTransformation
 from airbyte_cdk.sources.declarative.validators.validation_strategy import ValidationStrategy
+from airbyte_cdk.sources.streams.call_rate import APIBudget
+from airbyte_cdk.sources.streams.http import HttpClient
 from airbyte_cdk.sources.streams.http.error_handlers.backoff_strategy import BackoffStrategy
 from airbyte_cdk.sources.streams.http.error_handlers.error_handler import ErrorHandler
 from airbyte_cdk.sources.streams.http.error_handlers.response_models import ErrorResolution, ResponseAction
@@ -264,11 +266,14 @@ class HaloRecordExtractor(RecordExtractor):
     data_key: str
     parameters: InitVar[Mapping[str, Any]]
     config: Config = None
+    # The source's request budget, filled in by the CDK: the change-filter check below spends from it.
+    api_budget: APIBudget | None = None
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         # Custom components receive manifest strings uninterpolated.
         self._key = InterpolatedString.create(self.data_key, parameters=parameters).eval({})
         self._stream = parameters.get("name", "")
+        self._check_change_filter = bool(parameters.get("changed_since"))
         # Unpaged lists asked for `unpaged_count` rows: an answer that may be cut short stops the stream.
         self._count = int(parameters.get("unpaged_count") or 0)
         self._default_page_possible = (self.config or {}).get(
@@ -289,6 +294,9 @@ class HaloRecordExtractor(RecordExtractor):
         if self._stream and isinstance(body, dict) and is_first_page(response):
             emit_estimate(self._stream, body.get("record_count"))
         rows = rows_of(response, body, self._key)
+        if self._check_change_filter and rows and _asks_for_changes(response):
+            self._check_change_filter = False  # once per stream and sync
+            self._report_ignored_change_filter(response)
         if (
             self._count
             and not _paged(response)
@@ -302,6 +310,44 @@ class HaloRecordExtractor(RecordExtractor):
                 failure_type=FailureType.system_error,
             )
         yield from rows
+
+    def _report_ignored_change_filter(self, response: requests.Response) -> None:
+        """Warn when Halo ignores `lastupdatefromdate` (no public client is seen using it): the same request
+        for a window in 2999 must list nothing. Rows are complete either way (an ignored filter lists every
+        row); only the cost grows, so this is a warning, made once when an incremental answer has rows."""
+        parts = urlsplit(response.request.url)
+        query = dict(parse_qsl(parts.query, keep_blank_values=True))
+        query.update(_FUTURE_WINDOW, page_no="1", page_size="1")
+        try:
+            _, answer = HttpClient(
+                name=f"{self._stream}_change_filter_check", logger=logger, api_budget=self.api_budget
+            ).send_request(
+                "GET",
+                urlunsplit(parts._replace(query=urlencode(query))),
+                request_kwargs={"timeout": 30},
+                headers={"Authorization": response.request.headers.get("Authorization", "")},
+            )
+            listed = rows_of(answer, orjson.loads(answer.content or b"null"), self._key)
+        except Exception as error:  # advice only: the rows this sync read are complete either way
+            logger.info(
+                f"Could not check whether Halo honours lastupdatefromdate on {_path_of(response)}: {error}"
+            )
+            return
+        if listed:
+            logger.warning(
+                f"Halo ignores lastupdatefromdate on {_path_of(response)} (a change window in 2999 listed rows), so "
+                f"{self._stream} is read in full on every sync: every row still arrives, at the cost of a full read. "
+                "Report it with your Halo version."
+            )
+
+
+# A change window no row can fall in: Halo honouring the change filter lists nothing for it.
+_FUTURE_WINDOW = {"lastupdatefromdate": "2999-01-01T00:00:00Z", "lastupdatetodate": "2999-01-01T00:00:01Z"}
+
+
+def _asks_for_changes(response: requests.Response) -> bool:
+    url = response.request.url if response.request is not None else None
+    return "lastupdatefromdate=" in urlsplit(url or "").query
 
 
 def _cut_short(rows: list[Any], body: Any, count: int, default_page_possible: bool) -> bool:
@@ -476,7 +522,7 @@ class HaloProjectRowFilter(HaloDeduplicateFilter):
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         super().__post_init__(parameters)
-        self._project_ids: set[int] | None = None
+        self._project_ids: dict[str | None, set[int]] = {}
         self._projects_lock = threading.Lock()
 
     def filter_records(
@@ -486,19 +532,23 @@ class HaloProjectRowFilter(HaloDeduplicateFilter):
         stream_slice: StreamSlice | None = None,
         next_page_token: Mapping[str, Any] | None = None,
     ) -> Iterable[Mapping[str, Any]]:
+        # A project header listed in a change window changed in it too, so dropping headers needs only the
+        # projects changed since the window's start (one small read on an incremental sync). A task's parent
+        # may be any project, so keeping tasks needs them all.
+        since = (stream_slice or {}).get("start_time") if self.keep == "not_projects" else None
         for record in super().filter_records(records, stream_state, stream_slice, next_page_token):
             if self.keep == "tasks":
                 parent = record.get("parent_id")
-                if isinstance(parent, (int, float)) and parent and int(parent) in self._projects():
+                if isinstance(parent, (int, float)) and parent and int(parent) in self._projects(None):
                     yield record
-            elif _key_part(record.get("id")) not in self._projects():
+            elif _key_part(record.get("id")) not in self._projects(since):
                 yield record
 
-    def _projects(self) -> set[int]:
+    def _projects(self, changed_since: str | None) -> set[int]:
         with self._projects_lock:
-            if self._project_ids is None:
-                self._project_ids = project_ids(self.config)
-            return self._project_ids
+            if changed_since not in self._project_ids:
+                self._project_ids[changed_since] = project_ids(self.config, changed_since)
+            return self._project_ids[changed_since]
 
 
 @dataclass

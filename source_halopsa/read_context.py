@@ -25,7 +25,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import requests
-from airbyte_cdk.models import ConfiguredAirbyteCatalog, FailureType
+from airbyte_cdk.models import ConfiguredAirbyteCatalog, FailureType, SyncMode
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_halopsa.auth import REQUEST_TIMEOUT_SECONDS, rate_limit_wait_seconds, token_source_for
@@ -62,12 +62,17 @@ def with_read_context(
     config: Mapping[str, Any], catalog: ConfiguredAirbyteCatalog, state_manager: Any
 ) -> Mapping[str, Any]:
     selected = {stream.stream.name for stream in catalog.streams}
+    saved = {
+        stream.stream.name: state_manager.get_stream_state(stream.stream.name, None) or {}
+        for stream in catalog.streams
+        if stream.sync_mode == SyncMode.incremental
+    }
     context: dict[str, Any] = {}
     if (
         "actions" in selected
         and not config.get("start_date")
         and HISTORY_START_KEY not in config
-        and not state_manager.get_stream_state("actions", None)
+        and not saved.get("actions")
     ):
         start = earliest_ticket_date(config)
         if start:
@@ -76,10 +81,14 @@ def with_read_context(
     refusals: dict[str, str] = {}
     if "actions" in selected and ACTIONS_WINDOW_KEY not in config:
         try:
-            context[ACTIONS_WINDOW_KEY] = actions_window(config)
+            context[ACTIONS_WINDOW_KEY] = actions_window(config, _actions_since(config, saved.get("actions")))
         except CheckFailed as error:
             refusals["actions"] = error.message or "the /Actions window check failed"
-    if "crm_notes" in selected and CRMNOTE_DEFAULT_PAGE_KEY not in config:
+    if (
+        "crm_notes" in selected
+        and CRMNOTE_DEFAULT_PAGE_KEY not in config
+        and _refresh_may_be_due(config, saved.get("crm_notes"), "contact_history")
+    ):
         context[CRMNOTE_DEFAULT_PAGE_KEY] = default_page_possible(config, "CRMNote", "actions|notes|crmnotes")
     with_custom_fields = selected & STREAMS_WITH_CUSTOM_FIELD_FILTER
     if with_custom_fields and CUSTOM_FIELD_IDS_KEY not in config:
@@ -93,6 +102,35 @@ def with_read_context(
     if refusals:
         context[REFUSALS_KEY] = refusals
     return {**config, **context} if context else config
+
+
+def _actions_since(config: Mapping[str, Any], state: Mapping[str, Any] | None) -> datetime | None:
+    """Where an incremental `actions` sync starts reading: its saved cursor less the lookback."""
+    saved = parse_instant((state or {}).get("datetime"))
+    if saved is None:
+        return None
+    lookback = config.get("lookback_window_minutes")
+    since = saved - timedelta(minutes=lookback if isinstance(lookback, int) and lookback >= 0 else 10)
+    start = config.get("start_date")
+    return max(since, parse_start_date(start)) if start else since
+
+
+# Refresh intervals of the manifest's `refresh_cursor`, by area (minutes), when the config sets none.
+REFRESH_MINUTES = {"service_desk": 60, "contact_history": 1440, "assets": 1440, "finance": 360}
+# The CDK starts a refreshed stream's window a little early (by the last sync's duration): a probe for
+# such a stream is skipped only when its next read is further off than this.
+_REFRESH_MARGIN = timedelta(hours=1)
+
+
+def _refresh_may_be_due(config: Mapping[str, Any], state: Mapping[str, Any] | None, area: str) -> bool:
+    """Whether a stream read once per refresh interval may be read in this sync (see manifest.yaml)."""
+    state = state or {}
+    last = parse_instant((state.get("state") or state).get("synced_through"))
+    if last is None:
+        return True
+    minutes = config.get(f"refresh_minutes_{area}", REFRESH_MINUTES[area])
+    minutes = minutes if isinstance(minutes, int) and minutes >= 0 else REFRESH_MINUTES[area]
+    return datetime.now(timezone.utc) + _REFRESH_MARGIN >= last + timedelta(minutes=minutes)
 
 
 CUSTOM_FIELDS_UNLISTED = (
@@ -231,21 +269,34 @@ _SHORTER_WINDOWS = (
 _EDGE = timedelta(minutes=1)
 
 
-def actions_window(config: Mapping[str, Any]) -> str:
+def actions_window(config: Mapping[str, Any], since: datetime | None = None) -> str:
     """The `/Actions` window length to read with, checked against Halo: an ISO 8601 duration.
 
     pip-halopsa says Halo limits windows to one day; if Halo silently served only part of a longer
     window, actions would vanish. So the newest action Halo knows of (a ticket's `lastactiondate`) is
     looked up at the head and at the tail of a window of the configured length: if either misses it,
     Halo cut the window short, and shorter windows are tried until both find it.
+
+    An incremental sync reading from `since` needs one window for the whole stretch when Halo serves it:
+    none is checked for a stretch shorter than the shortest window the check knows, and a stretch of up to
+    a year is read in one window if Halo's answer for it is whole and holds the newest action (no action is
+    newer, so a window cut after it loses none). An idle tenant then costs one request, not one per day.
     """
     window = timedelta(days=config.get("actions_window_days") or 1)
+    stretch = datetime.now(timezone.utc) - since if since is not None else None
+    if stretch is not None and stretch <= _SHORTER_WINDOWS[-1]:
+        return _iso(window)
     try:
         reference = _newest_action(config)
     except (requests.RequestException, ValueError) as error:
         raise _unavailable("the newest ticket action", error) from error
     if reference is None:
         return _iso(window)
+    if stretch is not None and window < stretch <= _LONGEST_STRETCH:
+        # Whole hours, with an hour to spare for the CDK's own later `now`.
+        length = timedelta(hours=int(stretch.total_seconds() // 3600) + 2)
+        if _stretch_served(config, reference, since, length):
+            return _iso(length)
     candidates = [window, *(length for length in _SHORTER_WINDOWS if length < window)]
     for length in candidates:
         if all(
@@ -304,6 +355,43 @@ def _window_serves(
         raise
     ticket, when = reference
     return any(
+        row.get("ticket_id") == ticket
+        and (at := parse_instant(row.get("datetime"))) is not None
+        and abs(at - when) < timedelta(seconds=1)
+        for row in rows
+    )
+
+
+_LONGEST_STRETCH = timedelta(days=366)
+
+
+def _stretch_served(
+    config: Mapping[str, Any], reference: tuple[int, datetime], since: datetime, length: timedelta
+) -> bool:
+    """Whether Halo answers [since, since + length] whole: not cut at a page, and holding the newest action
+    when that lies in the stretch."""
+    params = {
+        "count": "1000",
+        "excludesys": "false",
+        "startdate": _param(since),
+        "enddate": _param(since + length),
+    }
+    try:
+        body = _get(config, "Actions", params)
+        rows = page_rows(body, "actions", "/Actions")
+    except requests.HTTPError as error:
+        if error.response is not None and error.response.status_code == 400:
+            return False  # Halo refused the window's length
+        raise
+    total = body.get("record_count") if isinstance(body, dict) else None
+    if (
+        len(rows) in (DEFAULT_PAGE_ROWS, 100)
+        or len(rows) >= 1000
+        or (isinstance(total, int) and total > len(rows))
+    ):
+        return False  # possibly cut short: the same signs as the stream's split predicate
+    ticket, when = reference
+    return when < since or any(
         row.get("ticket_id") == ticket
         and (at := parse_instant(row.get("datetime"))) is not None
         and abs(at - when) < timedelta(seconds=1)
@@ -406,10 +494,11 @@ def custom_field_ids(config: Mapping[str, Any]) -> str:
     return ",".join(str(field_id) for field_id in ids)
 
 
-def project_ids(config: Mapping[str, Any]) -> set[int]:
-    """The id of every project, open or closed: one request per page of projects."""
+def project_ids(config: Mapping[str, Any], changed_since: str | None = None) -> set[int]:
+    """The id of every project, open or closed, or of those changed since a time: one request per page."""
     try:
-        rows = list(_every_row(config, "Projects", "tickets", {}))
+        params = {"lastupdatefromdate": changed_since} if changed_since else {}
+        rows = list(_every_row(config, "Projects", "tickets", params))
     except (requests.RequestException, ValueError) as error:
         raise _unavailable("the project list", error) from error
     return {int(row["id"]) for row in rows if isinstance(row.get("id"), (int, float))}

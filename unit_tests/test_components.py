@@ -162,12 +162,15 @@ class TestHaloProjectRowFilter:
         from source_halopsa import components
 
         fetched = []
-        monkeypatch.setattr(components, "project_ids", lambda config: fetched.append(1) or {7})
+        monkeypatch.setattr(
+            components, "project_ids", lambda config, since=None: fetched.append(since) or {7}
+        )
         row_filter = components.HaloProjectRowFilter(config={}, parameters={}, keep=keep)
-        window = StreamSlice(partition={}, cursor_slice={})
+        window = StreamSlice(partition={}, cursor_slice={"start_time": "2026-01-01T00:00:00Z"})
         assert [r["id"] for r in row_filter.filter_records(self.ROWS, {}, window)] == ids
         list(row_filter.filter_records(self.ROWS, {}, window))
-        assert fetched == [1]  # project ids read once
+        # Read once per window: tasks need every project, dropping headers only those changed in the window.
+        assert fetched == [None if keep == "tasks" else "2026-01-01T00:00:00Z"]
 
 
 class TestHaloBackoff:
