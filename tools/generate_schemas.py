@@ -213,6 +213,7 @@ STAMPED_STREAMS = frozenset(
      "recurring_invoices", "contracts", "charge_rates", "items", "quotes", "deleted_tickets"}
 )  # fmt: skip
 
+
 def nullable(json_type: str) -> dict:
     return {"type": ["null", json_type]}
 
