@@ -399,7 +399,12 @@ class TenantBackend:
             kinds = {KIND_OPP}
         kind, deleted = f["kind"], f["deleted"]
         want_deleted = 1 if p_bool(params, "deleted") else 0
+        listed = p_ints(params, "ticketids") if world.ticketids != "ignored" else None
+        if listed is not None and world.ticketids == "any_kind":
+            kinds = {KIND_TICKET, KIND_TASK, KIND_PROJECT, KIND_OPP}
         ids = [i for i in ids if kind[i] in kinds and deleted[i] == want_deleted]
+        if listed is not None:
+            ids = [i for i in ids if i + 1 in listed]  # a fault's id is its row number + 1
         status = f["status_id"]
         if p_bool(params, "open_only"):
             ids = [i for i in ids if status[i] not in CLOSED_STATUSES]

@@ -33,6 +33,7 @@ class World:
     project_tasks_in_tickets: str = "always"  # "always" | "includeprojects"
     crm_list_lastupdate: str = "absent"  # "absent" | "present"
     crm_list_change_filter: str = "honoured"  # "honoured" | "ignored"
+    ticketids: str = "honoured"  # "honoured" | "ignored" | "any_kind"
     tokens: str = "independent"  # "independent" | "newest_only"
 
     def __post_init__(self) -> None:
@@ -176,6 +177,18 @@ SWITCHES: dict[str, dict] = {
         "evidence": "§4.2: the 2024 swagger documents both filters on the four lists, but no public client is "
         "seen using them, and unknown or unsupported parameters are ignored silently (§8.5).",
     },
+    "ticketids": {
+        "readings": {
+            "honoured": "`ticketids` (a comma list) keeps only those ids of what the endpoint lists (/Projects: "
+            "projects).",
+            "ignored": "`ticketids` is ignored: the endpoint lists what it would without it.",
+            "any_kind": "`ticketids` lists those ids whatever their kind: /Projects then returns tickets and "
+            "tasks among them too.",
+        },
+        "evidence": "§2.3: /Projects takes the same 190 parameters as /Tickets (2024 swagger), `ticketids` among "
+        "them, with no description; no public client is seen using it, and unknown parameters are ignored "
+        "silently (§8.5).",
+    },
     "tokens": {
         "readings": {
             "independent": "each token stays valid until it expires (options.token_ttl_seconds) or is revoked.",
@@ -243,6 +256,8 @@ WORLDS: dict[str, dict] = {
     "project_tasks_need_includeprojects": _w(project_tasks_in_tickets="includeprojects"),
     "crm_list_lastupdate": _w(crm_list_lastupdate="present"),
     "crm_list_change_filter_ignored": _w(crm_list_change_filter="ignored"),
+    "ticketids_ignored": _w(ticketids="ignored"),
+    "ticketids_any_kind": _w(ticketids="any_kind"),
     "new_token_revokes_old": _w(tokens="newest_only"),
     # Profile: tokens live 15 s, every 40th /api request revokes them all (401), 2 % 503, 1 % resets.
     "token_churn": {"token_ttl_seconds": 15, "fault_rules": [dict(r) for r in TOKEN_CHURN_FAULTS]},
@@ -276,5 +291,5 @@ WORLDS["hostile"] = combine(
     "crmnote_client_id_required", "crmnote_envelope_actions", "record_count_short", "page_size_ignored_asset",
     "count_ignored", "order_ignored", "custom_fields_ignored", "project_list_without_milestones",
     "project_tasks_need_includeprojects", "crm_list_lastupdate", "crm_list_change_filter_ignored",
-    "new_token_revokes_old",
+    "ticketids_any_kind", "new_token_revokes_old",
 )  # fmt: skip

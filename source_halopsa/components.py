@@ -524,6 +524,8 @@ class HaloProjectRowFilter(HaloDeduplicateFilter):
         super().__post_init__(parameters)
         self._project_ids: dict[str | None, set[int]] = {}
         self._projects_lock = threading.Lock()
+        self._parents: dict[int, bool] = {}  # parent id -> is a project, learnt a page at a time
+        self._lookups = 0
 
     def filter_records(
         self,
@@ -535,20 +537,61 @@ class HaloProjectRowFilter(HaloDeduplicateFilter):
         # A project header listed in a change window changed in it too, so dropping headers needs only the
         # projects changed since the window's start (one small read on an incremental sync). A task's parent
         # may be any project, so keeping tasks needs them all.
-        since = (stream_slice or {}).get("start_time") if self.keep == "not_projects" else None
-        for record in super().filter_records(records, stream_state, stream_slice, next_page_token):
-            if self.keep == "tasks":
-                parent = record.get("parent_id")
-                if isinstance(parent, (int, float)) and parent and int(parent) in self._projects(None):
-                    yield record
-            elif _key_part(record.get("id")) not in self._projects(since):
+        kept = super().filter_records(records, stream_state, stream_slice, next_page_token)
+        if self.keep == "tasks":
+            rows = list(kept)
+            projects = self._projects_among({p for row in rows if (p := _parent_of(row))}, rows)
+            yield from (row for row in rows if _parent_of(row) in projects)
+            return
+        since = (stream_slice or {}).get("start_time")
+        for record in kept:
+            if _key_part(record.get("id")) not in self._projects(since):
                 yield record
+
+    def _projects_among(self, parents: set[int], rows: list[Mapping[str, Any]]) -> set[int]:
+        """Which of a page's parents are projects. The first few pages ask /Projects about their parents only
+        (`ticketids`), with the page's child rows asked too: a task is never a project, so Halo listing one
+        means it does not keep `ticketids` to projects, and every project id is read instead, as it is after
+        those few pages (a full sync) or when Halo ignores `ticketids` (it then lists every project)."""
+        with self._projects_lock:
+            if None in self._project_ids:
+                return self._project_ids[None]
+            unknown = parents - self._parents.keys()
+            if unknown and self._lookups < _PROJECT_LOOKUPS:
+                self._lookups += 1
+                children = {_key_part(row.get("id")) for row in rows if _parent_of(row)} - unknown
+                listed = project_ids(self.config, among=unknown | children)
+                if listed - unknown - children:  # ignored: the whole list came back
+                    self._project_ids[None] = listed
+                elif listed & children:
+                    logger.info(
+                        "Halo's /Projects listed tickets for `ticketids`: reading every project id instead."
+                    )
+                    self._project_ids[None] = project_ids(self.config)
+                else:
+                    self._parents.update((parent, parent in listed) for parent in unknown)
+            elif unknown:
+                self._project_ids[None] = project_ids(self.config)
+            if None in self._project_ids:
+                return self._project_ids[None]
+            return {parent for parent in parents if self._parents[parent]}
 
     def _projects(self, changed_since: str | None) -> set[int]:
         with self._projects_lock:
             if changed_since not in self._project_ids:
                 self._project_ids[changed_since] = project_ids(self.config, changed_since)
             return self._project_ids[changed_since]
+
+
+# Pages whose parents project_tasks asks /Projects about by id before reading every project id instead.
+_PROJECT_LOOKUPS = 3
+
+
+def _parent_of(row: Mapping[str, Any]) -> int | None:
+    parent = row.get("parent_id")
+    return (
+        int(parent) if isinstance(parent, (int, float)) and not isinstance(parent, bool) and parent else None
+    )
 
 
 @dataclass

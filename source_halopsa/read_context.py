@@ -494,10 +494,15 @@ def custom_field_ids(config: Mapping[str, Any]) -> str:
     return ",".join(str(field_id) for field_id in ids)
 
 
-def project_ids(config: Mapping[str, Any], changed_since: str | None = None) -> set[int]:
-    """The id of every project, open or closed, or of those changed since a time: one request per page."""
+def project_ids(
+    config: Mapping[str, Any], changed_since: str | None = None, among: set[int] | None = None
+) -> set[int]:
+    """The id of every project, open or closed, of those changed since a time, or of those among some ticket
+    ids (`ticketids`, a swagger parameter of /Projects whose reading the caller checks): one request per page."""
     try:
         params = {"lastupdatefromdate": changed_since} if changed_since else {}
+        if among:
+            params["ticketids"] = ",".join(str(i) for i in sorted(among))
         rows = list(_every_row(config, "Projects", "tickets", params))
     except (requests.RequestException, ValueError) as error:
         raise _unavailable("the project list", error) from error

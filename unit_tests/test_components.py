@@ -162,15 +162,58 @@ class TestHaloProjectRowFilter:
         from source_halopsa import components
 
         fetched = []
-        monkeypatch.setattr(
-            components, "project_ids", lambda config, since=None: fetched.append(since) or {7}
-        )
+
+        def project_ids(config, since=None, among=None):
+            fetched.append(among or since)
+            return {7} & (among or {7})
+
+        monkeypatch.setattr(components, "project_ids", project_ids)
         row_filter = components.HaloProjectRowFilter(config={}, parameters={}, keep=keep)
         window = StreamSlice(partition={}, cursor_slice={"start_time": "2026-01-01T00:00:00Z"})
         assert [r["id"] for r in row_filter.filter_records(self.ROWS, {}, window)] == ids
         list(row_filter.filter_records(self.ROWS, {}, window))
-        # Read once per window: tasks need every project, dropping headers only those changed in the window.
-        assert fetched == [None if keep == "tasks" else "2026-01-01T00:00:00Z"]
+        # Asked once: tasks about the page's parents (and its children), headers about the window's projects.
+        assert fetched == [{7, 2, 8, 9} if keep == "tasks" else "2026-01-01T00:00:00Z"]
+
+    @pytest.mark.parametrize(
+        "answer, reads",
+        [
+            pytest.param(lambda among: {7} & among, [{7, 2, 8, 9}], id="test_ticketids_honoured"),
+            pytest.param(lambda among: {7, 40, 41}, [{7, 2, 8, 9}], id="test_ticketids_ignored_lists_all"),
+            pytest.param(lambda among: {7, 8}, [{7, 2, 8, 9}, "all"], id="test_ticketids_any_kind_reads_all"),
+        ],
+    )
+    def test_given_a_reading_of_ticketids_when_keeping_tasks_then_exact(self, monkeypatch, answer, reads):
+        from source_halopsa import components
+
+        fetched = []
+
+        def project_ids(config, since=None, among=None):
+            fetched.append(set(among) if among else "all")
+            return answer(among) if among else {7, 40, 41}
+
+        monkeypatch.setattr(components, "project_ids", project_ids)
+        row_filter = components.HaloProjectRowFilter(config={}, parameters={}, keep="tasks")
+        assert [r["id"] for r in row_filter.filter_records(self.ROWS, {}, None)] == [8]
+        assert fetched == reads
+
+    def test_given_many_pages_with_new_parents_when_keeping_tasks_then_every_project_read_once(
+        self, monkeypatch
+    ):
+        from source_halopsa import components
+
+        fetched = []
+
+        def project_ids(config, since=None, among=None):
+            fetched.append(bool(among))
+            return {7} & among if among else {7}
+
+        monkeypatch.setattr(components, "project_ids", project_ids)
+        row_filter = components.HaloProjectRowFilter(config={}, parameters={}, keep="tasks")
+        for page in range(6):
+            rows = [{"id": 100 + page, "parent_id": 50 + page}, {"id": 200 + page, "parent_id": 7}]
+            list(row_filter.filter_records(rows, {}, None))
+        assert fetched == [True, True, True, False]  # three pages asked by id, then every project once
 
 
 class TestHaloBackoff:
