@@ -37,6 +37,9 @@ class RunResult:
     first_record_seconds: float | None = None  # since start
     last_record_seconds: float | None = None
     records: dict[str, int] = field(default_factory=dict)
+    ids: dict[str, list[Any]] = field(
+        default_factory=dict
+    )  # record ids of the streams asked for (run ids_for)
     states: dict[str, Any] = field(default_factory=dict)  # latest STATE message per stream
     errors: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
@@ -106,9 +109,15 @@ def console_args(
     return args
 
 
-def run(label: str, argv: list[str], timeout: float, stderr_path: Path) -> RunResult:
-    """Run argv, read its Airbyte messages from stdout until it exits or the timeout kills it."""
+def run(
+    label: str, argv: list[str], timeout: float, stderr_path: Path, ids_for: frozenset[str] = frozenset()
+) -> RunResult:
+    """Run argv, read its Airbyte messages from stdout until it exits or the timeout kills it.
+
+    The ids of the records of `ids_for` streams are kept (those lines are parsed; the others only counted).
+    """
     result = RunResult(label=label, argv=argv)
+    wanted = {name.encode() for name in ids_for}
     stderr_path.parent.mkdir(parents=True, exist_ok=True)
     records: Counter[bytes] = Counter()
     result.load_before = round(os.getloadavg()[0], 2)
@@ -150,7 +159,11 @@ def run(label: str, argv: list[str], timeout: float, stderr_path: Path) -> RunRe
             for line in lines:
                 if line.startswith(RECORD_PREFIX):
                     end = line.find(b'"', len(RECORD_PREFIX))
-                    records[line[len(RECORD_PREFIX) : end]] += 1
+                    stream = line[len(RECORD_PREFIX) : end]
+                    records[stream] += 1
+                    if stream in wanted:
+                        record = json.loads(line)["record"]
+                        result.ids.setdefault(record["stream"], []).append(record["data"].get("id"))
                     seen_record = True
                 elif line:
                     seen_record |= _other(result, records, line)

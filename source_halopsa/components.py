@@ -134,15 +134,26 @@ class HaloCursorStateMigration(StateMigration):
 
     cursor_field: str
     parameters: InitVar[Mapping[str, Any]] = None
+    # The field an earlier version kept the cursor in: its value carries over (0.2.0's `project_tasks`).
+    previous_field: str | None = None
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         self._field = InterpolatedString.create(self.cursor_field, parameters=parameters or {}).eval({})
 
     def should_migrate(self, stream_state: Mapping[str, Any]) -> bool:
-        value = stream_state.get(self._field) if isinstance(stream_state, Mapping) else None
+        if not isinstance(stream_state, Mapping):
+            return False
+        if self.previous_field and self._field not in stream_state and self.previous_field in stream_state:
+            return True
+        value = stream_state.get(self._field)
         return value is not None and coerce_cursor_value(value) != value
 
     def migrate(self, stream_state: Mapping[str, Any]) -> Mapping[str, Any]:
+        if self.previous_field and self._field not in stream_state:
+            stream_state = {
+                **{k: v for k, v in stream_state.items() if k != self.previous_field},
+                self._field: stream_state[self.previous_field],
+            }
         value = stream_state[self._field]
         coerced = coerce_cursor_value(value)
         if coerced is None:
@@ -273,7 +284,7 @@ class HaloRecordExtractor(RecordExtractor):
         # Custom components receive manifest strings uninterpolated.
         self._key = InterpolatedString.create(self.data_key, parameters=parameters).eval({})
         self._stream = parameters.get("name", "")
-        self._check_change_filter = bool(parameters.get("changed_since"))
+        self._check_change_filter = bool(parameters.get("verify_change_filter"))
         # Unpaged lists asked for `unpaged_count` rows: an answer that may be cut short stops the stream.
         self._count = int(parameters.get("unpaged_count") or 0)
         self._default_page_possible = (self.config or {}).get(
@@ -294,8 +305,9 @@ class HaloRecordExtractor(RecordExtractor):
         if self._stream and isinstance(body, dict) and is_first_page(response):
             emit_estimate(self._stream, body.get("record_count"))
         rows = rows_of(response, body, self._key)
-        if self._check_change_filter and rows and _asks_for_changes(response):
-            self._check_change_filter = False  # once per stream and sync
+        if self._check_change_filter and _asks_for_changes(response) and _more_than_a_page(rows, body):
+            # An ignored filter only costs when the list needs more than one page: checked then, once a sync.
+            self._check_change_filter = False
             self._report_ignored_change_filter(response)
         if (
             self._count
@@ -343,6 +355,11 @@ class HaloRecordExtractor(RecordExtractor):
 
 # A change window no row can fall in: Halo honouring the change filter lists nothing for it.
 _FUTURE_WINDOW = {"lastupdatefromdate": "2999-01-01T00:00:00Z", "lastupdatetodate": "2999-01-01T00:00:01Z"}
+
+
+def _more_than_a_page(rows: list[Any], body: Any) -> bool:
+    total = body.get("record_count") if isinstance(body, dict) else None
+    return len(rows) >= 100 or (isinstance(total, int) and total > len(rows))
 
 
 def _asks_for_changes(response: requests.Response) -> bool:

@@ -210,7 +210,7 @@ STAMP_FIELD = "synced_through"
 STAMPED_STREAMS = frozenset(
     {"clients", "sites", "users", "assets", "crm_notes", "teams", "agents", "statuses", "ticket_types",
      "priorities", "slas", "appointments", "asset_types", "field_info", "invoices", "invoice_lines",
-     "recurring_invoices", "contracts", "charge_rates", "items", "quotes", "deleted_tickets"}
+     "recurring_invoices", "contracts", "charge_rates", "items", "quotes", "deleted_tickets", "project_tasks"}
 )  # fmt: skip
 
 

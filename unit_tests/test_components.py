@@ -352,6 +352,18 @@ class TestHaloCursorStateMigration:
     def test_given_unreadable_cursor_when_migrating_then_cursor_dropped(self):
         assert self._migration().migrate({"last_update": "yesterday", "other": 1}) == {"other": 1}
 
+    def test_given_cursor_in_the_previous_field_when_migrating_then_it_carries_over(self):
+        from source_halopsa.components import HaloCursorStateMigration
+
+        migration = HaloCursorStateMigration(
+            cursor_field="synced_through", previous_field="last_update", parameters={}
+        )
+        assert migration.should_migrate({"last_update": "2026-06-01T00:00:00"})
+        assert migration.migrate({"last_update": "2026-06-01T00:00:00"}) == {
+            "synced_through": "2026-06-01T00:00:00Z"
+        }
+        assert not migration.should_migrate({"synced_through": "2026-06-01T00:00:00Z", "last_update": "x"})
+
 
 class TestHaloPageIncrementWithFilteredAndShiftingPages:
     def _next(self, strategy, token, rows, total, kept=None):

@@ -55,7 +55,7 @@ STREAMS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "asset_types": (("id",), "synced_through"),
     "field_info": (("id",), "synced_through"),
     "projects": (("id",), "last_update"),
-    "project_tasks": (("id",), "last_update"),
+    "project_tasks": (("id",), "synced_through"),
     "project_milestones": (("id",), None),
     "invoices": (("id",), "synced_through"),
     "invoice_lines": (("id",), "synced_through"),
