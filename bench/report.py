@@ -818,16 +818,12 @@ def _misses_section(add, sizes: list[dict], throttled: list[dict]) -> None:
                 )
             probes = {k: v for k, v in sorted(t["overhead"].items()) if k.startswith("(probe")}
             if probes:
-                reserved = _constant("source_halopsa/source.py", "RESERVED_REQUESTS")
                 add(
                     f"- Read-time look-ups and checks outside any stream, {sum(probes.values())} requests: "
                     + ", ".join(f"{k} {v}" for k, v in probes.items())
-                    + " (read_context.py, at the start of the sync, the earliest ticket only when `actions` has "
-                    "no state; the project ids once for each stream that sorts /Tickets rows by project, "
-                    "`tickets` and `project_tasks`, by components.py's HaloProjectRowFilter). These and the token "
-                    "bypass the request budget, which reserves RESERVED_REQUESTS"
-                    + (f" = {reserved}" if reserved is not None else "")
-                    + " of each window for them; per full sync: "
+                    + " (read_context.py at the start of the sync, only for streams that will be read; the "
+                    "project look-ups of components.py's HaloProjectRowFilter). They and the token are charged to "
+                    "the streams' request budget (source_halopsa/budget.py); per full sync: "
                     + ", ".join(
                         f"{s['label']} {sum(s['full']['requests']['overhead'].values())}" for s in full
                     )
@@ -853,7 +849,6 @@ def _misses_section(add, sizes: list[dict], throttled: list[dict]) -> None:
     matched = [
         t for t in throttled if t["connector_budget"][0] == t["server_limit"][0] and not t["neighbour_rate"]
     ]
-    reserved = _constant("source_halopsa/source.py", "RESERVED_REQUESTS")
     for t in matched:
         for sync in t["syncs"]:
             ratio = sync["wall_ratio"] or 0
@@ -868,13 +863,12 @@ def _misses_section(add, sizes: list[dict], throttled: list[dict]) -> None:
                     f"{sync['throttled_429']} × 429, {sync['run']['wall_seconds']:.1f} s against "
                     f"{sync['ideal_seconds']:.1f} s ideal (×{ratio:.2f})."
                 )
-                if ratio > 1 + WALL_TOLERANCE and reserved is not None:
-                    budget, window = t["connector_budget"]
+                if ratio > 1 + WALL_TOLERANCE:
                     add(
-                        f"  The connector paces its budgeted requests to {budget} − RESERVED_REQUESTS ({reserved}) = "
-                        f"{budget - reserved} per {window} s ({_where('source_halopsa/source.py', 'RESERVED_REQUESTS =')}), "
-                        f"so a long sync runs at {(budget - reserved) / budget:.0%} of the allowed rate once the "
-                        "reserved requests (token, probes) are spent in the first window."
+                        "  Every request, the token and the probes included, is charged to one budget of the "
+                        "server's limit; each slot is held a quarter of a second longer than the window "
+                        f"({_where('source_halopsa/source.py', 'JITTER_SECONDS =')}), and a sync's first and "
+                        "last windows are part-used, which a short sync feels most."
                     )
                 if "back to back" in sync["kind"]:
                     add(
@@ -1009,10 +1003,9 @@ def _suggestions_section(add, sizes: list[dict], throttled: list[dict]) -> None:
     full_syncs = [sync for t in matched for sync in t["syncs"] if sync["kind"] == "full"]
     if any(abs((sync["wall_ratio"] or 1) - 1) > WALL_TOLERANCE for sync in full_syncs):
         tips.append(
-            "**Pacing below the allowed rate**: RESERVED_REQUESTS is taken off every window, though the token "
-            "and probes are spent once at the start "
-            f"({_where('source_halopsa/source.py', 'RESERVED_REQUESTS =')}). Send them through the same "
-            "budget (`budget.acquire_call`) and reserve nothing, or reserve only in the first window."
+            "**Pacing below the allowed rate**: the probes and the token are charged to the budget as it is "
+            "created, so a sync's first window is partly theirs; a sync of a few windows feels that most "
+            f"({_where('source_halopsa/source.py', 'def _prepare_for_stream_build')})."
         )
     back = [sync for t in matched for sync in t["syncs"] if "back to back" in sync["kind"]]
     if any(sync["throttled_429"] > 1 for sync in back):

@@ -149,6 +149,8 @@ class HaloTokenSource:
 
     def _fetch(self) -> None:
         if self._endpoint is None:
+            if not self._config.get("tenant"):
+                self.requests_made += 1  # the authinfo look-up
             self._endpoint = discover_token_endpoint(self._config, self._session)
         form = {
             "grant_type": "client_credentials",

@@ -1,12 +1,17 @@
-"""Say when the request budget makes a sync wait: the CDK's budget only logs at debug level."""
+"""The request budget beyond the CDK's requester: charging it for requests the connector makes itself, and
+saying when it makes a sync wait (the CDK's budget only logs at debug level)."""
 
 from __future__ import annotations
 
 import logging
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
+
+import requests
 
 logger = logging.getLogger("airbyte")
 
@@ -41,3 +46,31 @@ def log_budget_waits(budget: Any, config: Mapping[str, Any]) -> None:
                 waited[0] = 0.0
 
     budget.acquire_call = acquire_and_report
+
+
+# Who pays for a request made outside the CDK's requester, in this thread (read_context._get calls it).
+_CHARGE: ContextVar[Callable[[], None] | None] = ContextVar("halo_charge", default=None)
+# What the budget is told a charged request was: its policy matches every request (matchers: []).
+_CHARGED_REQUEST = requests.Request("GET", "https://halo.invalid/api/").prepare()
+
+
+@contextmanager
+def requests_charged_to(charge: Callable[[], None] | None) -> Iterator[None]:
+    """Within the block, every request read_context makes in this thread is first charged to `charge`."""
+    token = _CHARGE.set(charge)
+    try:
+        yield
+    finally:
+        _CHARGE.reset(token)
+
+
+def charge_request() -> None:
+    charge = _CHARGE.get()
+    if charge is not None:
+        charge()
+
+
+def charge(budget: Any, requests_made: int) -> None:
+    """Count requests made outside the CDK's requester in its budget, waiting if the budget is spent."""
+    for _ in range(max(requests_made, 0)):
+        budget.acquire_call(_CHARGED_REQUEST, block=True)

@@ -36,6 +36,7 @@ from airbyte_cdk.sources.types import Config, Record, StreamSlice, StreamState
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_halopsa.auth import rate_limit_wait_seconds, token_source_for
+from source_halopsa.budget import charge, requests_charged_to
 from source_halopsa.config import ConfigError, check_url, normalize_config, parse_start_date
 from source_halopsa.progress import emit_estimate, is_first_page
 from source_halopsa.read_context import CUSTOM_FIELDS, DEFAULT_PAGE_ROWS, REFUSALS_KEY, project_ids
@@ -101,6 +102,7 @@ class HaloAuthenticator(DeclarativeAuthenticator):
 
     config: Config
     parameters: InitVar[Mapping[str, Any]]
+    api_budget: APIBudget | None = None  # filled in by the CDK: token requests count in it too
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         self._source = token_source_for(self.config)
@@ -111,7 +113,11 @@ class HaloAuthenticator(DeclarativeAuthenticator):
 
     @property
     def token(self) -> str:
-        return f"Bearer {self._source.token()}"
+        made = self._source.requests_made
+        token = self._source.token()
+        if self.api_budget is not None:
+            charge(self.api_budget, self._source.requests_made - made)  # a renewal, after the fact
+        return f"Bearer {token}"
 
     def update_from_response(self, request: requests.PreparedRequest, response: requests.Response) -> None:
         sent = (request.headers.get("Authorization") or "").removeprefix("Bearer ")
@@ -536,6 +542,7 @@ class HaloProjectRowFilter(HaloDeduplicateFilter):
     """
 
     keep: str = "tasks"
+    api_budget: APIBudget | None = None  # filled in by the CDK: the /Projects look-ups count in it
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         super().__post_init__(parameters)
@@ -565,6 +572,15 @@ class HaloProjectRowFilter(HaloDeduplicateFilter):
             if _key_part(record.get("id")) not in self._projects(since):
                 yield record
 
+    def _read_project_ids(self, changed_since: str | None = None, among: set[int] | None = None) -> set[int]:
+        budget = self.api_budget
+        with requests_charged_to((lambda: charge(budget, 1)) if budget is not None else None):
+            return (
+                project_ids(self.config, changed_since, among)
+                if among
+                else project_ids(self.config, changed_since)
+            )
+
     def _projects_among(self, parents: set[int], rows: list[Mapping[str, Any]]) -> set[int]:
         """Which of a page's parents are projects. The first few pages ask /Projects about their parents only
         (`ticketids`), with the page's child rows asked too: a task is never a project, so Halo listing one
@@ -577,18 +593,18 @@ class HaloProjectRowFilter(HaloDeduplicateFilter):
             if unknown and self._lookups < _PROJECT_LOOKUPS:
                 self._lookups += 1
                 children = {_key_part(row.get("id")) for row in rows if _parent_of(row)} - unknown
-                listed = project_ids(self.config, among=unknown | children)
+                listed = self._read_project_ids(among=unknown | children)
                 if listed - unknown - children:  # ignored: the whole list came back
                     self._project_ids[None] = listed
                 elif listed & children:
                     logger.info(
                         "Halo's /Projects listed tickets for `ticketids`: reading every project id instead."
                     )
-                    self._project_ids[None] = project_ids(self.config)
+                    self._project_ids[None] = self._read_project_ids()
                 else:
                     self._parents.update((parent, parent in listed) for parent in unknown)
             elif unknown:
-                self._project_ids[None] = project_ids(self.config)
+                self._project_ids[None] = self._read_project_ids()
             if None in self._project_ids:
                 return self._project_ids[None]
             return {parent for parent in parents if self._parents[parent]}
@@ -596,7 +612,7 @@ class HaloProjectRowFilter(HaloDeduplicateFilter):
     def _projects(self, changed_since: str | None) -> set[int]:
         with self._projects_lock:
             if changed_since not in self._project_ids:
-                self._project_ids[changed_since] = project_ids(self.config, changed_since)
+                self._project_ids[changed_since] = self._read_project_ids(changed_since)
             return self._project_ids[changed_since]
 
 

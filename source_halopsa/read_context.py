@@ -29,6 +29,7 @@ from airbyte_cdk.models import ConfiguredAirbyteCatalog, FailureType, SyncMode
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_halopsa.auth import REQUEST_TIMEOUT_SECONDS, rate_limit_wait_seconds, token_source_for
+from source_halopsa.budget import charge_request
 from source_halopsa.config import parse_start_date
 from source_halopsa.records import normalize_datetime, page_rows, parse_instant
 
@@ -145,6 +146,7 @@ def _get(config: Mapping[str, Any], path: str, params: Mapping[str, str]) -> Any
     for attempt in range(1, _TRIES + 1):
         response = None
         token = source.token()
+        charge_request()
         try:
             response = requests.get(
                 f"{config['instance_url']}/api/{path}",

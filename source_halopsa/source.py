@@ -16,14 +16,15 @@ from airbyte_cdk.models import (
 )
 from airbyte_cdk.sources.declarative.yaml_declarative_source import YamlDeclarativeSource
 
-from source_halopsa.budget import log_budget_waits
+from source_halopsa.auth import token_source_for
+from source_halopsa.budget import charge, log_budget_waits, requests_charged_to
 from source_halopsa.check import check_halo_connection
 from source_halopsa.read_context import with_read_context
 
-# Requests outside the CDK's budget in a usual sync (read_context.py): authinfo, the token, the earliest
-# ticket (2), the newest action and the /Actions window check (3), the custom-field list and its check
-# (2, or 3), the project ids (1), plus a spare for a token renewal. The /CRMNote check adds a few more.
-RESERVED_REQUESTS = 11
+# A request the budget lets go as a window's oldest slot frees can reach Halo before one another worker
+# sent earlier (threads on a busy machine): each slot is held this much longer than Halo's window, so a
+# budget equal to Halo's limit sees no 429.
+JITTER_SECONDS = 0.25
 
 # Absolute, so a manifest.yaml in the working directory can never shadow the packaged one
 # (airbyte-cdk.md §2.2).
@@ -43,24 +44,30 @@ class SourceHalopsa(YamlDeclarativeSource):
         state: list[AirbyteStateMessage] | None = None,
         **kwargs: Any,
     ):
+        self._made_before_budget = 0
         super().__init__(path_to_yaml=MANIFEST_PATH, catalog=catalog, config=config, state=state, **kwargs)
         self._apply_request_budget()
 
     def _apply_request_budget(self) -> None:
         """Size the API budget from the config: the manifest cannot interpolate a rate's interval.
 
-        The token request and the read-time probes (read_context.py) bypass the CDK's budget, so a few
-        requests of every window are left to them: a budget equal to Halo's then never trips a 429.
+        Requests the connector makes itself (authinfo, tokens, the read-time probes) are charged to the same
+        budget, so all of it paces the streams and a budget equal to Halo's limit does not trip a 429.
         """
         rate = self._source_config["api_budget"]["policies"][0]["rates"][0]
-        rate["limit"] = max(_positive(self._config.get("rate_limit_requests"), 300) - RESERVED_REQUESTS, 1)
-        rate["interval"] = f"PT{_positive(self._config.get('rate_limit_window_seconds'), 300)}S"
+        rate["limit"] = _positive(self._config.get("rate_limit_requests"), 300)
+        rate["interval"] = (
+            f"PT{_positive(self._config.get('rate_limit_window_seconds'), 300) + JITTER_SECONDS}S"
+        )
 
     def _prepare_for_stream_build(self) -> None:
         super()._prepare_for_stream_build()
         budget = getattr(self._constructor, "_api_budget", None)
         if budget is not None:
             log_budget_waits(budget, self._config)
+            # The token and the read-time probes ran before the budget existed: the streams wait for them.
+            charge(budget, self._made_before_budget)
+            self._made_before_budget = 0
 
     def check(self, logger: logging.Logger, config: Mapping[str, Any]) -> AirbyteConnectionStatus:
         # The CDK would repr() the checker's message, quotes and all; report it as written.
@@ -76,5 +83,8 @@ class SourceHalopsa(YamlDeclarativeSource):
         catalog: ConfiguredAirbyteCatalog,
         state: list[AirbyteStateMessage] | None = None,
     ) -> Iterator[AirbyteMessage]:
-        self._config = with_read_context(self._config, catalog, self._connector_state_manager)
+        probes: list[int] = []
+        with requests_charged_to(lambda: probes.append(1)):
+            self._config = with_read_context(self._config, catalog, self._connector_state_manager)
+        self._made_before_budget = len(probes) + token_source_for(self._config).requests_made
         yield from super().read(logger, config, catalog, state)
