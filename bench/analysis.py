@@ -55,8 +55,6 @@ LISTS = {
     "field_info", "charge_rates", "timesheet_events",
 }  # fmt: skip
 DERIVED = {"invoice_lines", "project_tasks", "project_milestones"}
-INCREMENTAL = {"tickets", "actions", "opportunities", "projects", "project_tasks", "project_milestones",
-               "timesheet_events"}  # fmt: skip
 # Streams that ask /Tickets with includeprojects=true and drop the project headers it lists
 # (HaloProjectRowFilter); project_tasks keeps only the rows whose parent is a project, and deleted_tickets
 # keeps every deleted row (tickets, tasks and projects).
@@ -386,17 +384,15 @@ def incremental_table(
     """A sync with nothing changed: at most one request per incremental stream, plus full-refresh pages."""
     roles = classify_roles(log)
     counts = Counter(label for label, _ in roles)
-    full = {row["stream"]: row["requests"] for row in full_table["streams"]}
     rows = []
     for stream in sorted(selected):
-        incremental = stream in INCREMENTAL
-        allowed = 1 if incremental else full.get(stream, 0)
-        if stream == "project_milestones":
-            allowed = 1  # the parent read of changed projects; no project changed
+        # Every stream is incremental (0.3.0): one request each at most, none for a list whose refresh is not
+        # due; project_milestones' one is the parent read of changed projects.
+        allowed = 1
         rows.append(
             {
                 "stream": stream,
-                "mode": "incremental" if incremental else "full refresh",
+                "mode": "incremental",
                 "requests": counts.get(stream, 0),
                 "allowed": allowed,
                 "met": counts.get(stream, 0) <= allowed,

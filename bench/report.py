@@ -539,7 +539,7 @@ def _incremental_section(add, sizes: list[dict]) -> None:
         "*refresh due*: every area's refresh interval set to 0, so the lists Halo cannot filter by change are "
         "read whole and deliver their changes. *Allowed* is issue #4's per-stream count, kept for comparison.\n"
     )
-    add("| Size | Sync | Requests | Allowed | Incremental streams: requests (7 allowed) | Over |")
+    add("| Size | Sync | Requests | Allowed | Stream requests (1 per stream allowed) | Over |")
     add("|---|---|---|---|---|---|")
     for s in inc:
         for step in ("nothing changed", "after changes", "nothing changed again", "refresh due"):

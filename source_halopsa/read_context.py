@@ -124,14 +124,24 @@ _REFRESH_MARGIN = timedelta(hours=1)
 
 
 def _refresh_may_be_due(config: Mapping[str, Any], state: Mapping[str, Any] | None, area: str) -> bool:
-    """Whether a stream read once per refresh interval may be read in this sync (see manifest.yaml)."""
+    """Whether a stream read once per refresh interval may be read in this sync (see manifest.yaml). A
+    substream reads nothing unless its parent, on the same interval, is due too (crm_notes and clients)."""
     state = state or {}
+    parents = state.get("parent_state") if isinstance(state.get("parent_state"), dict) else {}
+    if any(
+        isinstance(parent, dict) and not _refresh_may_be_due(config, parent, area)
+        for parent in parents.values()
+    ):
+        return False
     last = parse_instant((state.get("state") or state).get("synced_through"))
     if last is None:
         return True
     minutes = config.get(f"refresh_minutes_{area}", REFRESH_MINUTES[area])
     minutes = minutes if isinstance(minutes, int) and minutes >= 0 else REFRESH_MINUTES[area]
-    return datetime.now(timezone.utc) + _REFRESH_MARGIN >= last + timedelta(minutes=minutes)
+    # A substream's saved state holds the last sync's length, by which the CDK starts its window earlier.
+    early = state.get("lookback_window") if isinstance(state.get("lookback_window"), (int, float)) else 0
+    margin = _REFRESH_MARGIN + timedelta(seconds=early)
+    return datetime.now(timezone.utc) + margin >= last + timedelta(minutes=minutes)
 
 
 CUSTOM_FIELDS_UNLISTED = (
@@ -145,8 +155,8 @@ def _get(config: Mapping[str, Any], path: str, params: Mapping[str, str]) -> Any
     source = token_source_for(config)
     for attempt in range(1, _TRIES + 1):
         response = None
+        charge_request()  # before the token, which waiting on the budget could outlive
         token = source.token()
-        charge_request()
         try:
             response = requests.get(
                 f"{config['instance_url']}/api/{path}",
@@ -289,12 +299,12 @@ def actions_window(config: Mapping[str, Any], since: datetime | None = None) -> 
     if stretch is not None and stretch <= _SHORTER_WINDOWS[-1]:
         return _iso(window)
     try:
-        reference = _newest_action(config)
+        reference, newest = _newest_action(config)
     except (requests.RequestException, ValueError) as error:
         raise _unavailable("the newest ticket action", error) from error
     if reference is None:
         return _iso(window)
-    if stretch is not None and window < stretch <= _LONGEST_STRETCH:
+    if newest and stretch is not None and window < stretch <= _LONGEST_STRETCH:
         # Whole hours, with an hour to spare for the CDK's own later `now`.
         length = timedelta(hours=int(stretch.total_seconds() // 3600) + 2)
         if _stretch_served(config, reference, since, length):
@@ -319,10 +329,12 @@ def actions_window(config: Mapping[str, Any], since: datetime | None = None) -> 
     )
 
 
-def _newest_action(config: Mapping[str, Any]) -> tuple[int, datetime] | None:
-    """(ticket id, time) of the latest `lastactiondate` on the first page of tickets by that date.
+def _newest_action(config: Mapping[str, Any]) -> tuple[tuple[int, datetime] | None, bool]:
+    """(ticket id, time) of the latest `lastactiondate` on the first page of tickets by that date, and
+    whether that is the tenant's newest action: the page is in that order, or holds every ticket.
 
-    Any ticket's last action will do as a reference, so this is right whether or not Halo honours `order`.
+    Any ticket's last action will do as a reference for the window check, whether or not Halo honours
+    `order`; reading a whole stretch in one window needs the newest (actions_window).
     """
     params = {
         "pageinate": "true",
@@ -331,12 +343,20 @@ def _newest_action(config: Mapping[str, Any]) -> tuple[int, datetime] | None:
         "order": "lastactiondate",
         "orderdesc": "true",
     }
+    body = _get(config, "Tickets", params)
+    rows = page_rows(body, "tickets", "/Tickets")
     best: tuple[int, datetime] | None = None
-    for row in page_rows(_get(config, "Tickets", params), "tickets", "/Tickets"):
+    times = []
+    for row in rows:
         when = parse_instant(row.get("lastactiondate"))
-        if when is not None and isinstance(row.get("id"), int) and (best is None or when > best[1]):
-            best = (row["id"], when)
-    return best
+        if when is not None:
+            times.append(when)
+            if isinstance(row.get("id"), int) and (best is None or when > best[1]):
+                best = (row["id"], when)
+    total = body.get("record_count") if isinstance(body, dict) else None
+    every_ticket = len(rows) < 100 and not (isinstance(total, int) and total > len(rows))
+    in_order = all(earlier >= later for earlier, later in zip(times, times[1:], strict=False))
+    return best, every_ticket or in_order
 
 
 def _window_serves(

@@ -165,6 +165,81 @@ class TestActionsWindow:
         requests_mock.get(f"{INSTANCE}/api/Tickets", json={"record_count": 0, "tickets": []})
         assert read_context.actions_window({**CONFIG, "actions_window_days": 3}) == "P3D"
 
+    def test_given_idle_stretch_served_whole_when_checking_then_one_window_for_it(self, requests_mock):
+        """Incremental sync 40 days after the newest action: one window, checked with one request."""
+        from datetime import datetime, timedelta, timezone
+
+        _actions_server(requests_mock, served_hours=10_000)
+        since = datetime.now(timezone.utc) - timedelta(days=40)
+        window = read_context.actions_window(CONFIG, since)
+        assert window.startswith("PT") and window.endswith("H") and int(window[2:-1]) >= 40 * 24
+        assert len([r for r in requests_mock.request_history if r.path == "/api/actions"]) == 1
+
+    def test_given_short_stretch_when_checking_then_no_request(self, requests_mock):
+        from datetime import datetime, timedelta, timezone
+
+        since = datetime.now(timezone.utc) - timedelta(minutes=11)
+        assert read_context.actions_window(CONFIG, since) == "P1D"
+        assert requests_mock.request_history == []
+
+    def test_given_stretch_cut_after_a_day_when_checking_then_day_windows(self, requests_mock):
+        """Halo serves one day of a long window and the newest action lies later: not read in one window."""
+        from datetime import datetime, timedelta, timezone
+
+        _actions_server(requests_mock, served_hours=24)
+        since = datetime(2026, 6, 1, tzinfo=timezone.utc)
+        assert datetime.now(timezone.utc) - since < timedelta(days=366)
+        assert read_context.actions_window(CONFIG, since) == "P1D"
+
+    def test_given_newest_action_not_known_for_sure_when_checking_then_no_one_window_stretch(
+        self, requests_mock
+    ):
+        """Tickets not in lastactiondate order (order ignored) and more than a page: the page's newest is
+        not the tenant's, so a window holding it proves nothing about the rest of the stretch."""
+        from datetime import datetime, timedelta, timezone
+
+        _actions_server(requests_mock, served_hours=10_000)
+        rows = [{"id": i, "lastactiondate": f"2026-06-{10 + i % 9:02d}T10:00:00"} for i in range(1, 101)]
+        rows[0] = {"id": 7, "lastactiondate": "2026-06-21T22:11:47"}
+        requests_mock.get(f"{INSTANCE}/api/Tickets", json={"record_count": 5000, "tickets": rows})
+        since = datetime.now(timezone.utc) - timedelta(days=40)
+        assert read_context.actions_window(CONFIG, since) == "P1D"
+
+
+class TestRefreshMayBeDue:
+    @pytest.mark.parametrize(
+        "minutes_ago, lookback_seconds, due",
+        [
+            pytest.param(10, 0, False, id="test_just_read_not_due"),
+            pytest.param(1440 - 30, 0, True, id="test_due_within_the_margin"),
+            pytest.param(1440 - 180, 0, False, id="test_hours_away_not_due"),
+            pytest.param(1440 - 180, 4 * 3600, True, id="test_long_last_sync_starts_the_window_early"),
+        ],
+    )
+    def test_given_contact_history_state_when_asking_then_due_as_the_cdk_would(
+        self, minutes_ago, lookback_seconds, due
+    ):
+        from datetime import datetime, timedelta, timezone
+
+        last = (datetime.now(timezone.utc) - timedelta(minutes=minutes_ago)).strftime("%Y-%m-%dT%H:%M:%SZ")
+        state = {
+            "use_global_cursor": True,
+            "state": {"synced_through": last},
+            "lookback_window": lookback_seconds,
+        }
+        assert read_context._refresh_may_be_due({}, state, "contact_history") is due
+
+    def test_given_no_state_when_asking_then_due(self):
+        assert read_context._refresh_may_be_due({}, None, "finance")
+
+    def test_given_no_note_ever_but_clients_just_read_when_asking_then_not_due(self):
+        """crm_notes without a stamp of its own reads nothing while its clients parent is not due."""
+        from datetime import datetime, timezone
+
+        now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        state = {"use_global_cursor": True, "parent_state": {"clients": {"synced_through": now}}}
+        assert not read_context._refresh_may_be_due({}, state, "contact_history")
+
 
 class TestCustomFieldsListed:
     def test_given_rows_with_custom_fields_when_checking_then_listed_in_one_request(self, requests_mock):
