@@ -265,9 +265,14 @@ def test_given_changes_in_every_area_then_each_arrives_by_its_refresh_and_state_
     second = read_streams(config, names, state=state1, sync_mode=SyncMode.incremental)
     assert not second.errors, [e.trace.error.message for e in second.errors]
     got = records_by_stream(second)
+    same_day = all(
+        _cursor_values(state1)[stream]["synced_through"][:10] == datetime.utcnow().strftime("%Y-%m-%d")
+        for stream in FILTERED
+    )
     for stream, kind in FILTERED.items():
         assert set(changed[kind]) <= {r["id"] for r in got.get(stream, [])}, stream
-        assert len(got[stream]) < len(oracle.expected(sim, stream)), f"{stream} read in full"
+        if same_day:  # the first sync of a UTC day reads these lists whole
+            assert len(got[stream]) < len(oracle.expected(sim, stream)), f"{stream} read in full"
     counts = sim.stats()["counts"]
     for path in (
         "Invoice",
