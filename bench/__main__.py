@@ -72,17 +72,17 @@ MUTATION = {
     "update_quotes": 2,
     "update_items": 2,
 }
-# Where each change must arrive: in the next sync (lists Halo filters by change), or at the next read of a
-# list Halo cannot filter (its area's refresh interval; the bench's last step makes every one due).
+# Where each change must arrive, by record id: in the next sync (lists Halo filters by change), or at the
+# next read of a list Halo cannot filter (its area's refresh interval; the last step makes every one due).
+# New actions are counted, not matched by id (the simulator names their tickets).
 CHANGED_STREAM = {
-    "update_tickets": "tickets", "add_tickets": "tickets", "update_projects": "projects",
-    "update_opportunities": "opportunities", "update_clients": "clients", "update_sites": "sites",
-    "update_users": "users", "update_assets": "assets",
-}  # fmt: skip
+    kind: stream
+    for kind, stream in analysis.MUTATED_STREAM.items()
+    if kind != "add_actions" and stream not in analysis.REFRESHED_STREAMS
+}
 REFRESHED_STREAM = {
-    "delete_tickets": "deleted_tickets", "update_invoices": "invoices", "update_contracts": "contracts",
-    "update_quotes": "quotes", "update_items": "items",
-}  # fmt: skip
+    kind: stream for kind, stream in analysis.MUTATED_STREAM.items() if stream in analysis.REFRESHED_STREAMS
+}
 EVERY_REFRESH_DUE = {
     "refresh_minutes_service_desk": 0, "refresh_minutes_contact_history": 0, "refresh_minutes_assets": 0,
     "refresh_minutes_finance": 0,

@@ -54,6 +54,16 @@ LISTS = {
     "teams", "agents", "statuses", "ticket_types", "priorities", "slas", "asset_types",
     "field_info", "charge_rates", "timesheet_events",
 }  # fmt: skip
+# Which stream each simulator change lands in (bench/__main__.py MUTATION), and which of those are read
+# only when their refresh interval is due.
+MUTATED_STREAM = {
+    "update_tickets": "tickets", "add_tickets": "tickets", "add_actions": "actions",
+    "update_projects": "projects", "update_opportunities": "opportunities", "delete_tickets": "deleted_tickets",
+    "update_clients": "clients", "update_sites": "sites", "update_users": "users", "update_assets": "assets",
+    "update_invoices": "invoices", "update_contracts": "contracts", "update_quotes": "quotes",
+    "update_items": "items",
+}  # fmt: skip
+REFRESHED_STREAMS = frozenset({"deleted_tickets", "invoices", "contracts", "quotes", "items"})
 DERIVED = {"invoice_lines", "project_tasks", "project_milestones"}
 # Streams that ask /Tickets with includeprojects=true and drop the project headers it lists
 # (HaloProjectRowFilter); project_tasks keeps only the rows whose parent is a project, and deleted_tickets

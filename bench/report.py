@@ -6,6 +6,8 @@ import re
 from pathlib import Path
 from typing import Any
 
+from bench import analysis
+
 ROOT = Path(__file__).resolve().parent.parent
 ACTIONS_STEP = 'step: "P{{'  # where the connector's source lines are looked up for the suggestions
 TASKS_QUERY = 'includechildren: "2"'
@@ -132,7 +134,7 @@ def _verdicts_incremental_everywhere(
             mutation = s["incremental"].get("mutation", {})
             per_stream: dict[str, int] = {}
             for kind, n in mutation.items():
-                stream = _MUTATED_STREAM.get(kind)
+                stream = analysis.MUTATED_STREAM.get(kind)
                 if stream and n:
                     per_stream[stream] = per_stream.get(stream, 0) + n
             allowance = sum(-(-n // 100) for n in per_stream.values())
@@ -206,16 +208,6 @@ def _verdicts_incremental_everywhere(
             )
         )
     return rows
-
-
-# Which stream each simulator change lands in (bench/__main__.py MUTATION).
-_MUTATED_STREAM = {
-    "update_tickets": "tickets", "add_tickets": "tickets", "add_actions": "actions",
-    "update_projects": "projects", "update_opportunities": "opportunities", "delete_tickets": "deleted_tickets",
-    "update_clients": "clients", "update_sites": "sites", "update_users": "users", "update_assets": "assets",
-    "update_invoices": "invoices", "update_contracts": "contracts", "update_quotes": "quotes",
-    "update_items": "items",
-}  # fmt: skip
 
 
 def _verdicts(sizes: list[dict], throttled: list[dict]) -> list[tuple[str, str, bool | None]]:

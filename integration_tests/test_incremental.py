@@ -314,7 +314,6 @@ def test_given_nothing_changed_when_syncing_all_streams_then_at_most_20_requests
     second = read_streams(config, names, state=state, sync_mode=SyncMode.incremental)
     assert not second.errors
     stats = sim.stats()
-    print("no-change requests", stats["requests"], stats["counts"])
     assert stats["requests"] <= 20, stats["counts"]
 
 

@@ -290,7 +290,7 @@ class HaloRecordExtractor(RecordExtractor):
         # Custom components receive manifest strings uninterpolated.
         self._key = InterpolatedString.create(self.data_key, parameters=parameters).eval({})
         self._stream = parameters.get("name", "")
-        self._check_change_filter = bool(parameters.get("verify_change_filter"))
+        self._check_change_filter = bool(parameters.get("changed_since"))
         # Unpaged lists asked for `unpaged_count` rows: an answer that may be cut short stops the stream.
         self._count = int(parameters.get("unpaged_count") or 0)
         self._default_page_possible = (self.config or {}).get(
@@ -332,7 +332,7 @@ class HaloRecordExtractor(RecordExtractor):
     def _report_ignored_change_filter(self, response: requests.Response) -> None:
         """Warn when Halo ignores `lastupdatefromdate` (no public client is seen using it): the same request
         for a window in 2999 must list nothing. Rows are complete either way (an ignored filter lists every
-        row); only the cost grows, so this is a warning, made once when an incremental answer has rows."""
+        row); only the cost grows, so this is a warning, made once a sync when an answer spans more than a page."""
         parts = urlsplit(response.request.url)
         query = dict(parse_qsl(parts.query, keep_blank_values=True))
         query.update(_FUTURE_WINDOW, page_no="1", page_size="1")
@@ -575,11 +575,7 @@ class HaloProjectRowFilter(HaloDeduplicateFilter):
     def _read_project_ids(self, changed_since: str | None = None, among: set[int] | None = None) -> set[int]:
         budget = self.api_budget
         with requests_charged_to((lambda: charge(budget, 1)) if budget is not None else None):
-            return (
-                project_ids(self.config, changed_since, among)
-                if among
-                else project_ids(self.config, changed_since)
-            )
+            return project_ids(self.config, changed_since, among)
 
     def _projects_among(self, parents: set[int], rows: list[Mapping[str, Any]]) -> set[int]:
         """Which of a page's parents are projects. The first few pages ask /Projects about their parents only

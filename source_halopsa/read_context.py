@@ -116,8 +116,6 @@ def _actions_since(config: Mapping[str, Any], state: Mapping[str, Any] | None) -
     return max(since, parse_start_date(start)) if start else since
 
 
-# Refresh intervals of the manifest's `refresh_cursor`, by area (minutes), when the config sets none.
-REFRESH_MINUTES = {"service_desk": 60, "contact_history": 1440, "assets": 1440, "finance": 360}
 # The CDK starts a refreshed stream's window a little early (by the last sync's duration): a probe for
 # such a stream is skipped only when its next read is further off than this.
 _REFRESH_MARGIN = timedelta(hours=1)
@@ -136,8 +134,9 @@ def _refresh_may_be_due(config: Mapping[str, Any], state: Mapping[str, Any] | No
     last = parse_instant((state.get("state") or state).get("synced_through"))
     if last is None:
         return True
-    minutes = config.get(f"refresh_minutes_{area}", REFRESH_MINUTES[area])
-    minutes = minutes if isinstance(minutes, int) and minutes >= 0 else REFRESH_MINUTES[area]
+    minutes = config.get(f"refresh_minutes_{area}")  # filled in by the spec's config normalization
+    if not isinstance(minutes, int):
+        return True
     # A substream's saved state holds the last sync's length, by which the CDK starts its window earlier.
     early = state.get("lookback_window") if isinstance(state.get("lookback_window"), (int, float)) else 0
     margin = _REFRESH_MARGIN + timedelta(seconds=early)
@@ -375,6 +374,11 @@ def _window_serves(
         if error.response is not None and error.response.status_code == 400:
             return False  # Halo refused the window's length
         raise
+    return _holds(rows, reference)
+
+
+def _holds(rows: list[dict[str, Any]], reference: tuple[int, datetime]) -> bool:
+    """Whether an /Actions answer holds the reference action (its ticket, at its time)."""
     ticket, when = reference
     return any(
         row.get("ticket_id") == ticket
@@ -412,13 +416,7 @@ def _stretch_served(
         or (isinstance(total, int) and total > len(rows))
     ):
         return False  # possibly cut short: the same signs as the stream's split predicate
-    ticket, when = reference
-    return when < since or any(
-        row.get("ticket_id") == ticket
-        and (at := parse_instant(row.get("datetime"))) is not None
-        and abs(at - when) < timedelta(seconds=1)
-        for row in rows
-    )
+    return reference[1] < since or _holds(rows, reference)
 
 
 def _param(when: datetime) -> str:

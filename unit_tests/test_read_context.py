@@ -206,6 +206,10 @@ class TestActionsWindow:
         assert read_context.actions_window(CONFIG, since) == "P1D"
 
 
+# The refresh intervals as the spec's config normalization fills them in (manifest.yaml defaults).
+NORMALIZED = {"refresh_minutes_contact_history": 1440, "refresh_minutes_finance": 360}
+
+
 class TestRefreshMayBeDue:
     @pytest.mark.parametrize(
         "minutes_ago, lookback_seconds, due",
@@ -227,10 +231,10 @@ class TestRefreshMayBeDue:
             "state": {"synced_through": last},
             "lookback_window": lookback_seconds,
         }
-        assert read_context._refresh_may_be_due({}, state, "contact_history") is due
+        assert read_context._refresh_may_be_due(NORMALIZED, state, "contact_history") is due
 
     def test_given_no_state_when_asking_then_due(self):
-        assert read_context._refresh_may_be_due({}, None, "finance")
+        assert read_context._refresh_may_be_due(NORMALIZED, None, "finance")
 
     def test_given_no_note_ever_but_clients_just_read_when_asking_then_not_due(self):
         """crm_notes without a stamp of its own reads nothing while its clients parent is not due."""
@@ -238,7 +242,7 @@ class TestRefreshMayBeDue:
 
         now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         state = {"use_global_cursor": True, "parent_state": {"clients": {"synced_through": now}}}
-        assert not read_context._refresh_may_be_due({}, state, "contact_history")
+        assert not read_context._refresh_may_be_due(NORMALIZED, state, "contact_history")
 
 
 class TestCustomFieldsListed:
