@@ -379,7 +379,8 @@ class TenantBackend:
         /Tickets: tickets and project tasks (project headers too with includeprojects=true); in the world
         project_tasks_in_tickets="includeprojects", the swagger's includeprojects list decides (see
         include_projects). /Projects: project headers; /Opportunities: opportunities. deleted=true returns
-        only deleted rows.
+        only deleted rows. With world.includechildren="honoured", `includechildren` keeps the listed family
+        kinds (0 = neither parent nor child, 1 = parent, 2 = child).
         """
         f = self.ds.faults.cols
         if resource == "tickets" and world.project_tasks_in_tickets == "includeprojects":
@@ -405,6 +406,10 @@ class TenantBackend:
         ids = [i for i in ids if kind[i] in kinds and deleted[i] == want_deleted]
         if listed is not None:
             ids = [i for i in ids if i + 1 in listed]  # a fault's id is its row number + 1
+        family = p_int_list(params, "includechildren") if world.includechildren == "honoured" else None
+        if family:
+            parent, parents = f["parent_id"], self._parent_ids()
+            ids = [i for i in ids if (2 if parent[i] else 1 if i + 1 in parents else 0) in family]
         status = f["status_id"]
         if p_bool(params, "open_only"):
             ids = [i for i in ids if status[i] not in CLOSED_STATUSES]
@@ -416,6 +421,11 @@ class TenantBackend:
             ids = [i for i in ids if col[i]]
             ids = self._range(ids, col, params, "startdate", "enddate")
         return ids
+
+    def _parent_ids(self) -> set[int]:
+        """Ids of the faults some other fault names as its parent (the `includechildren` 1 = has children)."""
+        parent = self.ds.faults.cols["parent_id"]
+        return {parent[i] for i in range(len(self.ds.faults)) if parent[i]}
 
     def get(self, resource: str, ident: int, params: Params) -> dict:
         """A single bare object, as `GET /api/<Resource>/<id>` returns it; 404 for unknown ids."""

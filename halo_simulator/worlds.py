@@ -1,7 +1,7 @@
 """Worlds: one switch per fact about Halo's API that public evidence leaves open, one reading per value.
 
-`World()` is the reading the simulator has always served; every other value is a reading the public
-record makes plausible (halopsa-api.md, cited per switch in SWITCHES). A world changes only HTTP answers:
+`World()` is the reading the simulator has always served, except where the swagger documents a filter the
+simulator once ignored (`includechildren`); every other value is a reading the public record makes plausible (halopsa-api.md, cited per switch in SWITCHES). A world changes only HTTP answers:
 `TenantBackend.read_all` and `TenantBackend.count` are the ground truth (what the tenant holds) and ignore
 the world.
 
@@ -20,7 +20,7 @@ UNPAGED_DEFAULT_ROWS = 50  # Halo's default page for an agent (halopsa-api.md §
 
 @dataclass(frozen=True)
 class World:
-    """Switches; each default is the simulator's original reading."""
+    """Switches; each default is the simulator's original reading or, for a documented filter, honouring it."""
 
     crmnote_client_id: str = "optional"  # "optional" | "required"
     crmnote_envelope: str = "bare"  # "bare" | "actions" | "notes"
@@ -34,6 +34,7 @@ class World:
     crm_list_lastupdate: str = "absent"  # "absent" | "present"
     crm_list_change_filter: str = "honoured"  # "honoured" | "ignored"
     ticketids: str = "honoured"  # "honoured" | "ignored" | "any_kind"
+    includechildren: str = "honoured"  # "honoured" | "ignored"
     tokens: str = "independent"  # "independent" | "newest_only"
 
     def __post_init__(self) -> None:
@@ -152,7 +153,7 @@ SWITCHES: dict[str, dict] = {
     "project_tasks_in_tickets": {
         "readings": {
             "always": "/Tickets lists plain tickets and project tasks; project headers only with "
-            "`includeprojects=true` (`includechildren` is ignored).",
+            "`includeprojects=true`.",
             "includeprojects": "`includeprojects` is the swagger's filter: a comma list, 0 = neither project nor "
             "opportunity, 1 = opportunities, 2 = projects (headers and their tasks); absent or `false` = 0, "
             "`true` = 0,2. So /Tickets lists project tasks only when `includeprojects` contains 2 (or is `true`).",
@@ -188,6 +189,17 @@ SWITCHES: dict[str, dict] = {
         "evidence": "§2.3: /Projects takes the same 190 parameters as /Tickets (2024 swagger), `ticketids` among "
         "them, with no description; no public client is seen using it, and unknown parameters are ignored "
         "silently (§8.5).",
+    },
+    "includechildren": {
+        "readings": {
+            "honoured": "`includechildren` on /Tickets, /Projects and /Opportunities (a comma list) keeps the rows "
+            "of the listed kinds: 0 = has no children and is not a child, 1 = has children, 2 = is a child "
+            "(`parent_id` set). Anything else, or absent, filters nothing.",
+            "ignored": "`includechildren` is ignored: every row the other filters allow is listed.",
+        },
+        "evidence": 'halo-swagger-2024.json, /Tickets `includechildren`: "(array of int) Filter on child tickets in '
+        'the array. 0 = No children and not a child - 1 = Has children - 2 = is a child"; no public client is '
+        "seen sending it, and unknown parameters are ignored silently (§8.5).",
     },
     "tokens": {
         "readings": {
@@ -258,6 +270,7 @@ WORLDS: dict[str, dict] = {
     "crm_list_change_filter_ignored": _w(crm_list_change_filter="ignored"),
     "ticketids_ignored": _w(ticketids="ignored"),
     "ticketids_any_kind": _w(ticketids="any_kind"),
+    "includechildren_ignored": _w(includechildren="ignored"),
     "new_token_revokes_old": _w(tokens="newest_only"),
     # Profile: tokens live 15 s, every 40th /api request revokes them all (401), 2 % 503, 1 % resets.
     "token_churn": {"token_ttl_seconds": 15, "fault_rules": [dict(r) for r in TOKEN_CHURN_FAULTS]},
@@ -291,5 +304,5 @@ WORLDS["hostile"] = combine(
     "crmnote_client_id_required", "crmnote_envelope_actions", "record_count_short", "page_size_ignored_asset",
     "count_ignored", "order_ignored", "custom_fields_ignored", "project_list_without_milestones",
     "project_tasks_need_includeprojects", "crm_list_lastupdate", "crm_list_change_filter_ignored",
-    "ticketids_any_kind", "new_token_revokes_old",
+    "ticketids_any_kind", "includechildren_ignored", "new_token_revokes_old",
 )  # fmt: skip

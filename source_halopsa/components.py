@@ -15,6 +15,7 @@ import orjson
 import requests
 from airbyte_cdk.models import FailureType
 from airbyte_cdk.sources.declarative.auth.declarative_authenticator import DeclarativeAuthenticator
+from airbyte_cdk.sources.declarative.expanders.record_expander import RecordExpander
 from airbyte_cdk.sources.declarative.extractors.record_extractor import RecordExtractor
 from airbyte_cdk.sources.declarative.extractors.record_filter import RecordFilter
 from airbyte_cdk.sources.declarative.interpolation.interpolated_string import InterpolatedString
@@ -140,26 +141,31 @@ class HaloCursorStateMigration(StateMigration):
 
     cursor_field: str
     parameters: InitVar[Mapping[str, Any]] = None
-    # The field an earlier version kept the cursor in: its value carries over (0.2.0's `project_tasks`).
+    # Where an earlier version kept the cursor: its value carries over (0.2.0's `project_tasks` kept
+    # `last_update`; 0.3.0's `project_milestones`, a substream, `state.project_last_update`).
     previous_field: str | None = None
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         self._field = InterpolatedString.create(self.cursor_field, parameters=parameters or {}).eval({})
 
+    def _previous(self, stream_state: Mapping[str, Any]) -> Any:
+        value: Any = stream_state
+        for key in (self.previous_field or "").split("."):
+            value = value.get(key) if key and isinstance(value, Mapping) else None
+        return value
+
     def should_migrate(self, stream_state: Mapping[str, Any]) -> bool:
         if not isinstance(stream_state, Mapping):
             return False
-        if self.previous_field and self._field not in stream_state and self.previous_field in stream_state:
+        if self._field not in stream_state and self._previous(stream_state) is not None:
             return True
         value = stream_state.get(self._field)
         return value is not None and coerce_cursor_value(value) != value
 
     def migrate(self, stream_state: Mapping[str, Any]) -> Mapping[str, Any]:
-        if self.previous_field and self._field not in stream_state:
-            stream_state = {
-                **{k: v for k, v in stream_state.items() if k != self.previous_field},
-                self._field: stream_state[self.previous_field],
-            }
+        if self._field not in stream_state:
+            # Only the cursor carries over: an earlier shape's other keys mean nothing to this one.
+            stream_state = {self._field: self._previous(stream_state)}
         value = stream_state[self._field]
         coerced = coerce_cursor_value(value)
         if coerced is None:
@@ -285,6 +291,9 @@ class HaloRecordExtractor(RecordExtractor):
     config: Config = None
     # The source's request budget, filled in by the CDK: the change-filter check below spends from it.
     api_budget: APIBudget | None = None
+    # Rows holding a list of child records (a project's milestones). A row Halo left the list off is marked
+    # LIST_LEFT_OFF, the expander's truncation indicator, so its truncated_list_retriever reads the list.
+    record_expander: RecordExpander | None = None
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         # Custom components receive manifest strings uninterpolated.
@@ -327,7 +336,14 @@ class HaloRecordExtractor(RecordExtractor):
                 f"Deselect {self._stream}, or report it with your Halo version.",
                 failure_type=FailureType.system_error,
             )
-        yield from rows
+        if self.record_expander is None:
+            yield from rows
+            return
+        listed = self.record_expander.expand_records_from_field[0]
+        for row in rows:
+            if listed not in row:
+                row[LIST_LEFT_OFF] = True
+            yield from self.record_expander.expand_record(row)
 
     def _report_ignored_change_filter(self, response: requests.Response) -> None:
         """Warn when Halo ignores `lastupdatefromdate` (no public client is seen using it): the same request
@@ -358,6 +374,9 @@ class HaloRecordExtractor(RecordExtractor):
                 "Report it with your Halo version."
             )
 
+
+# Marks a row whose child list Halo left off (the truncation_indicator_path of the manifest's expanders).
+LIST_LEFT_OFF = "_halo_list_left_off"
 
 # A change window no row can fall in: Halo honouring the change filter lists nothing for it.
 _FUTURE_WINDOW = {"lastupdatefromdate": "2999-01-01T00:00:00Z", "lastupdatetodate": "2999-01-01T00:00:01Z"}

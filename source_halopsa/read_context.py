@@ -43,6 +43,7 @@ CUSTOM_FIELDS = "(streams with custom fields)"  # the refusal key for every stre
 CRMNOTE_DEFAULT_PAGE_KEY = "_halo_default_page_possible_CRMNote"  # read by HaloRecordExtractor
 # Halo's default page when `count` is not honoured (halopsa-api.md §9, Servosity/msp-skills #203).
 DEFAULT_PAGE_ROWS = 50
+ACTIONS_COUNT = 2000  # rows asked of an /Actions window, as the manifest's `window_count` for actions
 STREAMS_WITH_CUSTOM_FIELD_FILTER = {
     "tickets",
     "projects",
@@ -363,7 +364,7 @@ def _window_serves(
 ) -> bool:
     """Whether Halo's answer for [start, start + length] holds the reference action."""
     params = {
-        "count": "1000",
+        "count": str(ACTIONS_COUNT),
         "excludesys": "false",
         "startdate": _param(start),
         "enddate": _param(start + length),
@@ -397,7 +398,7 @@ def _stretch_served(
     """Whether Halo answers [since, since + length] whole: not cut at a page, and holding the newest action
     when that lies in the stretch."""
     params = {
-        "count": "1000",
+        "count": str(ACTIONS_COUNT),
         "excludesys": "false",
         "startdate": _param(since),
         "enddate": _param(since + length),
@@ -412,7 +413,7 @@ def _stretch_served(
     total = body.get("record_count") if isinstance(body, dict) else None
     if (
         len(rows) in (DEFAULT_PAGE_ROWS, 100)
-        or len(rows) >= 1000
+        or len(rows) >= ACTIONS_COUNT
         or (isinstance(total, int) and total > len(rows))
     ):
         return False  # possibly cut short: the same signs as the stream's split predicate

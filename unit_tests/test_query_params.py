@@ -165,7 +165,7 @@ def test_given_actions_when_read_then_one_day_windows_with_count(requests_mock):
     assert len(requests) >= 20  # one per day since 2026-11-01
     first = requests[0].qs
     assert first == {
-        "count": ["1000"],
+        "count": ["2000"],
         "excludesys": ["false"],
         "startdate": ["2026-11-01t00:00:00z"],
         # up to the next window's start: Halo's times carry fractions of a second
@@ -177,12 +177,38 @@ def test_given_actions_when_read_then_one_day_windows_with_count(requests_mock):
 def test_given_timesheet_events_when_read_then_the_window_is_asked_one_second_past_its_end(requests_mock):
     before = datetime.now(timezone.utc).replace(microsecond=0)
     requests = _read("timesheet_events", requests_mock, [])
-    assert len(requests) == 1  # 90-day windows since 2026-11-01
+    assert len(requests) == 1  # windows of a year since 2026-11-01
     assert requests[0].qs["start_date"] == ["2026-11-01t00:00:00z"]
     asked_end = datetime.strptime(requests[0].qs["end_date"][0], "%Y-%m-%dt%H:%M:%Sz").replace(
         tzinfo=timezone.utc
     )
     assert asked_end >= before + timedelta(seconds=1)
+
+
+@pytest.mark.parametrize(
+    "first_answer",
+    [
+        pytest.param([{"id": n, "start_date": "2026-11-02T09:00:00Z"} for n in range(50)], id="a default page"),
+        pytest.param({"record_count": 3, "timesheetevents": [{"id": 1, "start_date": "2026-11-02T09:00:00Z"}]},
+                     id="fewer rows than record_count"),
+    ],
+)  # fmt: skip
+def test_given_a_timesheet_window_cut_short_when_read_then_it_is_asked_again_in_halves(
+    first_answer, requests_mock
+):
+    answers = iter([first_answer])
+    requests_mock.post(f"{INSTANCE}/auth/token", json={"access_token": "tok", "expires_in": 3600})
+    requests_mock.get(f"{INSTANCE}/api/TimesheetEvent", json=lambda request, context: next(answers, []))
+    catalog = _catalog("timesheet_events")
+    output = read(SourceHalopsa(config=CONFIG, catalog=catalog), CONFIG, catalog)
+    asked = [
+        (r.qs["start_date"][0], r.qs["end_date"][0])
+        for r in requests_mock.request_history
+        if "/api/" in r.url
+    ]
+    assert not output.errors and not output.records  # the cut answer is discarded, not emitted
+    whole, first, second = asked
+    assert first[0] == whole[0] and second[1] == whole[1] and first[1] == second[0]
 
 
 def test_given_appointments_when_read_then_only_a_start_bound(requests_mock):
@@ -201,7 +227,7 @@ def test_given_appointments_when_read_then_only_a_start_bound(requests_mock):
     }
 
 
-def test_given_project_milestones_when_read_then_one_full_project_read_per_project(requests_mock):
+def test_given_project_rows_without_milestones_when_read_then_each_project_is_read_whole(requests_mock):
     requests_mock.post(f"{INSTANCE}/auth/token", json={"access_token": "tok", "expires_in": 3600})
     requests_mock.get(f"{INSTANCE}/api/FieldInfo", json=[])
     requests_mock.get(
@@ -226,6 +252,20 @@ def test_given_project_milestones_when_read_then_one_full_project_read_per_proje
     singles = [r for r in requests_mock.request_history if r.path.startswith("/api/projects/")]
     assert sorted(r.path for r in singles) == ["/api/projects/7", "/api/projects/9"]
     assert all(r.qs == {"includedetails": ["true"]} for r in singles)
+
+
+def test_given_project_rows_with_milestones_when_read_then_no_project_is_read_alone(requests_mock):
+    requests_mock.post(f"{INSTANCE}/auth/token", json={"access_token": "tok", "expires_in": 3600})
+    rows = [
+        {"id": 7, "last_update": "2026-11-02T00:00:00", "milestones": [{"id": 1}, {"id": 2}]},
+        {"id": 9, "last_update": "2026-11-03T00:00:00", "milestones": []},
+    ]
+    requests_mock.get(f"{INSTANCE}/api/Projects", json={"record_count": 2, "tickets": rows})
+    catalog = _catalog("project_milestones", SyncMode.incremental)
+    output = read(SourceHalopsa(config=CONFIG, catalog=catalog), CONFIG, catalog)
+    assert [(r.record.data["id"], r.record.data["ticket_id"]) for r in output.records] == [(1, 7), (2, 7)]
+    assert [r.path for r in requests_mock.request_history if "/api/" in r.url] == ["/api/projects"]
+    assert output.state_messages[-1].state.stream.stream_state.project_last_update == "2026-11-02T00:00:00Z"
 
 
 def test_given_clients_when_reading_crm_notes_then_one_request_per_client(requests_mock):

@@ -324,7 +324,8 @@ def test_given_tasks_need_includeprojects_when_listing_tickets_then_swagger_filt
     c = HaloClient(s)
     projects = {p["id"] for p in s.backend.read_all("projects")}
     assert _kinds(c.read_paged("/api/Tickets", "tickets"), projects) == {"ticket"}
-    assert _kinds(c.read_paged("/api/Tickets", "tickets", includechildren="2"), projects) == {"ticket"}
+    # Plain tickets are never children here, and the tasks are not listed without includeprojects.
+    assert _kinds(c.read_paged("/api/Tickets", "tickets", includechildren="2"), projects) == set()
     assert _kinds(c.read_paged("/api/Tickets", "tickets", includeprojects="2"), projects) == {
         "project",
         "task",
@@ -336,6 +337,29 @@ def test_given_tasks_need_includeprojects_when_listing_tickets_then_swagger_filt
         "ticket", "project", "task"
     }  # fmt: skip
     assert _kinds(c.read_paged("/api/Tickets", "tickets", includeprojects="1"), projects) == {"opportunity"}
+
+
+def test_given_default_when_asking_for_children_then_only_tasks_are_listed(client, sim):
+    projects = {p["id"] for p in sim.backend.read_all("projects")}
+    asked = {"includeprojects": "true"}
+    children = client.read_paged("/api/Tickets", "tickets", includechildren="2", **asked)
+    assert _kinds(children, projects) == {"task"}
+    assert len(children) == sum(
+        1 for r in client.read_paged("/api/Tickets", "tickets", **asked) if r["parent_id"]
+    )
+    assert _kinds(client.read_paged("/api/Tickets", "tickets", includechildren="1", **asked), projects) == {
+        "project"
+    }
+    assert _kinds(client.read_paged("/api/Tickets", "tickets", includechildren="0,2", **asked), projects) >= {
+        "ticket", "task"
+    }  # fmt: skip
+
+
+def test_given_includechildren_ignored_when_asking_for_children_then_every_kind_is_listed(make_sim):
+    s = world_sim(make_sim, "includechildren_ignored")
+    projects = {p["id"] for p in s.backend.read_all("projects")}
+    rows = HaloClient(s).read_paged("/api/Tickets", "tickets", includechildren="2", includeprojects="true")
+    assert _kinds(rows, projects) == {"ticket", "project", "task"}
 
 
 def test_given_default_when_listing_tickets_then_tasks_without_asking(client, sim):
