@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 PAGE = 100  # Halo's page cap
-ACTIONS_CAP = 1000  # rows per /Actions window
+ACTIONS_CAP = 2000  # rows per /Actions window (the manifest's window_count for actions)
 TOKEN = "(token request)"
 AUTHINFO = "(authinfo)"
 # The read-time look-ups and checks of source_halopsa/read_context.py, made before any stream reads
@@ -144,26 +144,25 @@ def _label(
     if path.startswith(("/api/tickets/", "/api/opportunities/")):
         return PROBE_FIELDS_LISTED, "probe"  # the ticket read alone when its list row had no custom fields
     if path.startswith("/api/projects/"):
-        # the custom-field check reads one project alone before any stream; milestones read one per project
-        return (PROBE_FIELDS_LISTED, "probe") if not reading else ("project_milestones", "rows")
+        # the custom-field check reads one project alone before any stream; milestones read a project alone
+        # when its list row has none
+        return (PROBE_FIELDS_LISTED, "probe") if not reading else ("project_milestones", "single")
     if path in ("/api/projects", "/api/opportunities") and "order" not in params:
         if "include_custom_fields" in params:
             return PROBE_FIELDS_LISTED, "probe"
         if path == "/api/projects":
             return PROBE_PROJECTS, "probe"
     if path == "/api/projects":
-        # projects and project_milestones' parent read ask for the same pages, the parent without custom
-        # fields; with no custom field ids both queries are equal, and the second time a page is asked
-        # for, it is the parent read.
+        # projects and project_milestones ask for the same pages, milestones without custom fields; with
+        # no custom field ids both queries are equal, and the second time a page is asked for, it is the
+        # milestones' read.
         if fields_on_projects:
             return (
-                ("projects", "rows")
-                if "include_custom_fields" in params
-                else ("project_milestones", "parent")
+                ("projects", "rows") if "include_custom_fields" in params else ("project_milestones", "rows")
             )
         key = _stream_key(path, params)
         seen_pages[key] += 1
-        return ("projects", "rows") if seen_pages[key] == 1 else ("project_milestones", "parent")
+        return ("projects", "rows") if seen_pages[key] == 1 else ("project_milestones", "rows")
     if path == "/api/client":
         if "includeactive" not in params:
             return PROBE_CRMNOTE, "probe"  # the first few clients, to ask /CRMNote for theirs
@@ -284,15 +283,15 @@ def request_table(
                 )
             elif stream == "project_tasks":
                 note = (
-                    f"pages through the {served.get(stream, 0):,} rows of /Tickets (includechildren=2, "
-                    f"includeprojects=true) to keep {n:,} tasks"
+                    f"pages through the {served.get(stream, 0):,} rows /Tickets lists for includechildren=2, "
+                    f"includeprojects=true, to keep {n:,} tasks"
                 )
         elif stream in LISTS:
             minimum = 1
             strategy = 1
             if stream == "timesheet_events":
-                strategy = used  # 90-day windows from the start date (2000-01-01 without one)
-                note = "one request per 90-day window since 2000-01-01"
+                strategy = used  # windows of a year from the start date (2000-01-01 without one)
+                note = "one request per year since 2000-01-01 (a year that may be cut short is split)"
         elif stream == "crm_notes":
             clients = expected.get("clients", 0)
             minimum = strategy = clients  # one GET /CRMNote?client_id= per client
@@ -314,12 +313,14 @@ def request_table(
                 f" (absolute floor at 1000 rows a request: {max(1, math.ceil(n / ACTIONS_CAP)):,})"
             )
         elif stream == "project_milestones":
-            projects = expected.get("projects", 0)
+            pages = max(1, math.ceil(expected.get("projects", 0) / PAGE))
+            singles = sum(1 for label, role in roles if label == stream and role == "single")
             minimum = 0
-            strategy = projects + max(1, math.ceil(projects / PAGE))
+            strategy = pages
             note = (
-                f"one GET /Projects/{{id}} per project ({projects:,}) plus a second read of the project pages;"
-                " the simulator's /Projects rows already carry `milestones`"
+                f"reads the {pages:,} project page{'s' if pages != 1 else ''} again for the milestones on their rows "
+                "(the CDK has no stream with two outputs)"
+                + (f", and {singles:,} project{'s' if singles != 1 else ''} alone" if singles else "")
             )
         else:
             minimum = strategy = 1

@@ -422,7 +422,7 @@ def _requests_section(add, sizes: list[dict]) -> None:
         + " |"
     )
     add(
-        "| /Actions windows discarded and split (1000 rows or more, exactly 50 or 100, or fewer than record_count) | "
+        "| /Actions windows discarded and split (2000 rows or more, exactly 50 or 100, or fewer than record_count) | "
         + " | ".join(str(s["full"]["requests"]["actions_windows"]["discarded"]) for s in full)
         + " |"
     )
@@ -445,16 +445,16 @@ def _requests_section(add, sizes: list[dict]) -> None:
     first = full[0]["full"]["requests"]["actions_windows"]
     add(
         "**Why one request per day for `actions`.** `/Actions` has no paging: a request returns at most "
-        "`count` (1000) rows of a `startdate`/`enddate` window, and Halo may serve less of a window longer "
+        "`count` (2000) rows of a `startdate`/`enddate` window, and Halo may serve less of a window longer "
         "than a day. Asking per ticket would cost one request per ticket, so the connector walks windows of "
         "the length Halo was checked to serve in full at the start of the sync (the *probe: /Actions window "
         "check* row: the newest action from one /Tickets page, then looked up at the head and at the tail of "
         f"a window; {_length(first.get('step_seconds'))} here) from the day before the earliest ticket to the "
         f"sync's start ({first['first_start'][:10]} to {first['last_end'][:10]} here): one request per window "
-        "whether it holds 0 or 900 actions. A window that may be cut short (1000 rows or more, exactly 50 or "
+        "whether it holds 0 or 900 actions. A window that may be cut short (2000 rows or more, exactly 50 or "
         "100 rows, or fewer rows than a `record_count` above them) is discarded and asked again as two "
         "halves, so each split costs 2 more requests. That is the minimum for this strategy; the floor for "
-        "1000-row requests would be ceil(N/1000), reachable only if Halo accepted long windows. The window "
+        "2000-row requests would be ceil(N/2000), reachable only if Halo accepted long windows. The window "
         "check's own /Actions requests are not counted as the stream's windows.\n"
     )
     _crm_paragraph(add, full)
@@ -832,7 +832,7 @@ def _misses_section(add, sizes: list[dict], throttled: list[dict]) -> None:
             add(
                 f"**Incremental sync with nothing changed** ({s['label']}): "
                 + ", ".join(f"`{r['stream']}` {r['requests']}" for r in over)
-                + " requests. The windowed streams (`actions` in 1-day, `timesheet_events` in 90-day windows) "
+                + " requests. The windowed streams (`actions` in 1-day, `timesheet_events` in 1-year windows) "
                 "resume from their state, which is the newest record's cursor value, not the end of the last "
                 "sync's window: with the simulator's history ending 2026-06-30, every day since the newest "
                 "action is asked for again, empty. `project_milestones` re-reads its parent's pages besides "
@@ -966,28 +966,25 @@ def _suggestions_section(add, sizes: list[dict], throttled: list[dict]) -> None:
     if "timesheet_events" in extra:
         tips.append(
             f"**`timesheet_events` full sync: {extra['timesheet_events']['requests']} requests for one small list**, "
-            "90-day windows from 2000-01-01 "
-            f"({_where(manifest, 'step: P90D')}). Start at the day before the earliest ticket as `actions` does "
-            "(read_context.py `_halo_history_start`) minus a margin for shifts, and/or use a longer step: from "
-            "2023 that is ~16 windows, with P365D ~4."
+            f"windows of a year from 2000-01-01 ({_where(manifest, 'step: P365D')}). Starting at the tenant's "
+            "first event would need it known: one request for the years before the earliest ticket "
+            "(read_context.py `_halo_history_start`), then windows from there."
         )
     if "project_tasks" in extra or idle.get("project_tasks", 0) > 1:
         r = extra.get("project_tasks", {})
         tips.append(
-            f"**`project_tasks` pages through every ticket** ({r.get('requests', '?')} requests for "
-            f"{r.get('records', '?')} tasks; {idle.get('project_tasks', '?')} with nothing changed, because its "
-            "state is the newest *task* while it reads every changed ticket) "
-            f"({_where(manifest, TASKS_QUERY)}). The rows are the ones the `tickets` stream already "
-            "reads (the simulator's /Tickets returns tasks too): emit tasks from those pages, or filter server-side "
-            "by parent if Halo allows; at least advance its state to the newest ticket read."
+            f"**`project_tasks` pages through more than tasks** ({r.get('requests', '?')} requests for "
+            f"{r.get('records', '?')} tasks; {idle.get('project_tasks', '?')} with nothing changed) "
+            f"({_where(manifest, TASKS_QUERY)}): this Halo lists more than child tickets for `includechildren=2`. "
+            "The rows are the ones the `tickets` stream already reads: emit tasks from those pages (a stream "
+            "with two outputs, which the CDK lacks), or ask /Tickets by `parent_id` per changed project."
         )
     if "project_milestones" in extra:
         r = extra["project_milestones"]
         tips.append(
-            f"**`project_milestones` fans out: {r['requests']} requests** (one `GET /Projects/{{id}}` per project "
-            f"plus a second read of the project pages, {_where(manifest, 'Projects/{{ stream_partition')}). The "
-            "simulator's /Projects rows carry `milestones`; if real Halo's do (halopsa-api.md lists `milestones` "
-            "on `Faults` only, so check on an instance), read them from the `projects` pages: 0 extra requests."
+            f"**`project_milestones`: {r['requests']} requests** ({r['note']}; "
+            f"{_where(manifest, 'Projects/{{ stream_slice.parent_record.id }}')}). Reading them from the "
+            "`projects` stream's own pages needs a stream with two outputs, which the CDK lacks."
         )
     matched = [
         t for t in throttled if t["connector_budget"][0] == t["server_limit"][0] and not t["neighbour_rate"]
