@@ -404,9 +404,16 @@ def test_given_403_on_one_resource_when_syncing_then_fails_fast_naming_stream_an
 
 
 def test_given_token_churn_when_synced_by_the_console_script_then_exit_0_and_exact(tmp_path):
-    """Tokens expire after 15 s, every 40th request revokes all tokens, 2 % answer 503, 1 % reset."""
+    """Tokens expire after 15 s, every 15th request revokes all tokens (the profile's 40th would churn
+    once in these ~50 requests), 2 % answer 503, 1 % reset."""
     names = ["tickets", "clients", "crm_notes", "statuses", "invoices", "timesheet_events"]
-    with HaloSimulator(SimulatorOptions(scale="tiny", **WORLDS["token_churn"])) as sim:
+    churn = {
+        **WORLDS["token_churn"],
+        "fault_rules": [
+            dict(r, every=15) if "every" in r else dict(r) for r in WORLDS["token_churn"]["fault_rules"]
+        ],
+    }
+    with HaloSimulator(SimulatorOptions(scale="tiny", **churn)) as sim:
         config = {**sim.config(), "rate_limit_requests": 1_000_000}
         (tmp_path / "config.json").write_text(json.dumps(config))
         catalog = ConfiguredAirbyteCatalogSerializer.dump(catalog_for(config, names))
