@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 PAGE = 100  # Halo's page cap
-ACTIONS_CAP = 2000  # rows per /Actions window (the manifest's window_count for actions)
+ACTIONS_CAP = 1000  # rows per /Actions window (the manifest's window_count for actions)
 TOKEN = "(token request)"
 AUTHINFO = "(authinfo)"
 # The read-time look-ups and checks of source_halopsa/read_context.py, made before any stream reads

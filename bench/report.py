@@ -422,7 +422,7 @@ def _requests_section(add, sizes: list[dict]) -> None:
         + " |"
     )
     add(
-        "| /Actions windows discarded and split (2000 rows or more, exactly 50 or 100, or fewer than record_count) | "
+        "| /Actions windows discarded and split (1000 rows or more, exactly 50 or 100, or fewer than record_count) | "
         + " | ".join(str(s["full"]["requests"]["actions_windows"]["discarded"]) for s in full)
         + " |"
     )
@@ -445,16 +445,16 @@ def _requests_section(add, sizes: list[dict]) -> None:
     first = full[0]["full"]["requests"]["actions_windows"]
     add(
         "**Why one request per day for `actions`.** `/Actions` has no paging: a request returns at most "
-        "`count` (2000) rows of a `startdate`/`enddate` window, and Halo may serve less of a window longer "
+        "`count` (1000) rows of a `startdate`/`enddate` window, and Halo may serve less of a window longer "
         "than a day. Asking per ticket would cost one request per ticket, so the connector walks windows of "
         "the length Halo was checked to serve in full at the start of the sync (the *probe: /Actions window "
         "check* row: the newest action from one /Tickets page, then looked up at the head and at the tail of "
         f"a window; {_length(first.get('step_seconds'))} here) from the day before the earliest ticket to the "
         f"sync's start ({first['first_start'][:10]} to {first['last_end'][:10]} here): one request per window "
-        "whether it holds 0 or 900 actions. A window that may be cut short (2000 rows or more, exactly 50 or "
+        "whether it holds 0 or 900 actions. A window that may be cut short (1000 rows or more, exactly 50 or "
         "100 rows, or fewer rows than a `record_count` above them) is discarded and asked again as two "
         "halves, so each split costs 2 more requests. That is the minimum for this strategy; the floor for "
-        "2000-row requests would be ceil(N/2000), reachable only if Halo accepted long windows. The window "
+        "1000-row requests would be ceil(N/1000), reachable only if Halo accepted long windows. The window "
         "check's own /Actions requests are not counted as the stream's windows.\n"
     )
     _crm_paragraph(add, full)

@@ -7,6 +7,8 @@ oracle (integration_tests/oracle.py) is the same in every world: what the tenant
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from halo_simulator import HaloSimulator, SimulatorOptions
@@ -144,5 +146,25 @@ def test_given_a_day_denser_than_halos_default_page_when_count_is_ignored_then_w
             row for row in oracle.expected(sim, "actions") if row["datetime"] >= "2026-03-01T00:00:00"
         ]
     assert not output.errors
+    got = keyed(records_by_stream(output)["actions"], ["ticket_id", "id"])
+    assert got == keyed(normalized(expected), ["ticket_id", "id"])
+
+
+def test_given_a_day_fuller_than_a_window_answer_when_record_count_is_short_then_the_day_is_split():
+    """Halo may cap a window's answer (the simulator: 1000 rows) and report record_count as the rows it sent:
+    then only an answer of exactly `count` rows shows the cut, so `count` must not exceed the cap."""
+    with HaloSimulator(
+        SimulatorOptions(
+            scale="tiny", counts={"tickets": 90_000, "actions": 450_000}, **WORLDS["record_count_short"]
+        )
+    ) as sim:
+        every = oracle.expected(sim, "actions")
+        days = Counter(row["datetime"][:10] for row in every)
+        busiest, held = days.most_common(1)[0]
+        config = {**sim.config(), "rate_limit_requests": 1_000_000, "start_date": f"{busiest}T00:00:00Z"}
+        output = read_streams(config, ["actions"])
+    assert held > 1000, "no day holds more than one answer: the test proves nothing"
+    assert not output.errors
+    expected = [row for row in every if row["datetime"] >= busiest]
     got = keyed(records_by_stream(output)["actions"], ["ticket_id", "id"])
     assert got == keyed(normalized(expected), ["ticket_id", "id"])

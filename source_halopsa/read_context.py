@@ -43,7 +43,7 @@ CUSTOM_FIELDS = "(streams with custom fields)"  # the refusal key for every stre
 CRMNOTE_DEFAULT_PAGE_KEY = "_halo_default_page_possible_CRMNote"  # read by HaloRecordExtractor
 # Halo's default page when `count` is not honoured (halopsa-api.md §9, Servosity/msp-skills #203).
 DEFAULT_PAGE_ROWS = 50
-ACTIONS_COUNT = 2000  # rows asked of an /Actions window, as the manifest's `window_count` for actions
+ACTIONS_COUNT = 1000  # rows asked of an /Actions window, as the manifest's `window_count` for actions
 STREAMS_WITH_CUSTOM_FIELD_FILTER = {
     "tickets",
     "projects",

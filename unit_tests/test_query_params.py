@@ -165,7 +165,7 @@ def test_given_actions_when_read_then_one_day_windows_with_count(requests_mock):
     assert len(requests) >= 20  # one per day since 2026-11-01
     first = requests[0].qs
     assert first == {
-        "count": ["2000"],
+        "count": ["1000"],
         "excludesys": ["false"],
         "startdate": ["2026-11-01t00:00:00z"],
         # up to the next window's start: Halo's times carry fractions of a second
