@@ -20,6 +20,7 @@ PROBE_FIELDS = "(probe: custom field ids)"
 PROBE_FIELDS_LISTED = "(probe: custom fields on list rows)"
 PROBE_CRMNOTE = "(probe: /CRMNote default page)"
 PROBE_PROJECTS = "(probe: project ids)"
+PROBE_TIMESHEETS = "(probe: earliest timesheet event)"
 OTHER = "(other: "  # prefix of a request no rule attributes; the report flags any
 
 # Endpoints that serve one stream each, by path.
@@ -143,6 +144,8 @@ def _label(
         return "tickets", "rows"
     if path.startswith(("/api/tickets/", "/api/opportunities/")):
         return PROBE_FIELDS_LISTED, "probe"  # the ticket read alone when its list row had no custom fields
+    if path == "/api/timesheetevent" and not reading:
+        return PROBE_TIMESHEETS, "probe"  # the events before the earliest ticket, asked before any stream
     if path.startswith("/api/projects/"):
         # the custom-field check reads one project alone before any stream; milestones read a project alone
         # when its list row has none
@@ -230,6 +233,24 @@ def action_windows(log: list[dict[str, Any]], labels: list[str] | None = None) -
     }
 
 
+def _windows_over_cap(windows: dict[str, Any], responses: list[dict[str, Any]]) -> int:
+    """Requests beyond one that the stream's windows of full length need, by their record_count: a window
+    of n > ACTIONS_CAP actions takes ceil(n / ACTIONS_CAP) answers at least."""
+    step = windows["step_seconds"]
+    totals = {}
+    for r in responses:
+        p = params_of(r["query"])
+        if r["path"].lower().rstrip("/") == "/api/actions" and "startdate" in p and "enddate" in p:
+            totals[(_dt(p["startdate"]).isoformat(), _dt(p["enddate"]).isoformat())] = r["record_count"]
+    extra = 0
+    for start, end in windows["discarded_windows"]:
+        length = (_dt(end) - _dt(start)).total_seconds()
+        total = totals.get((start, end))
+        if step and length == step and isinstance(total, int) and total > ACTIONS_CAP:
+            extra += math.ceil(total / ACTIONS_CAP) - 1
+    return extra
+
+
 def day_windows(start: datetime, end: datetime, days: float = 1) -> int:
     return max(1, math.ceil((end - start) / timedelta(days=days)))
 
@@ -290,8 +311,8 @@ def request_table(
             minimum = 1
             strategy = 1
             if stream == "timesheet_events":
-                strategy = used  # windows of a year from the start date (2000-01-01 without one)
-                note = "one request per year since 2000-01-01 (a year that may be cut short is split)"
+                strategy = used  # 90-day windows from the earliest event (found by a probe)
+                note = "one request per 90 days from the earliest event"
         elif stream == "crm_notes":
             clients = expected.get("clients", 0)
             minimum = strategy = clients  # one GET /CRMNote?client_id= per client
@@ -306,10 +327,13 @@ def request_table(
             start = history_start(info.get("earliest_ticket"))
             end = _dt(windows["last_end"]) if windows["last_end"] else None
             step = (windows["step_seconds"] or 86400) / 86400
-            strategy = day_windows(start, end, step) if start and end else used
+            # A window holding more actions than one answer can needs more than one request, however asked.
+            fuller = _windows_over_cap(windows, responses)
+            strategy = (day_windows(start, end, step) if start and end else used) + fuller
             minimum = strategy
             note = (
-                f"{strategy:,} {'day' if step == 1 else _length(step)} windows; {windows['discarded']} discarded and split"
+                f"{strategy - fuller:,} {'day' if step == 1 else _length(step)} windows, +{fuller} for the windows "
+                f"holding more than {ACTIONS_CAP} actions; {windows['discarded']} discarded and split"
                 f" (absolute floor at 1000 rows a request: {max(1, math.ceil(n / ACTIONS_CAP)):,})"
             )
         elif stream == "project_milestones":

@@ -224,7 +224,7 @@ def _verdicts(sizes: list[dict], throttled: list[dict]) -> list[tuple[str, str, 
             (
                 "Full sync requests equal to the minimum (ceil(N/100) per paged stream, project headers "
                 "included on the /Tickets pages of `tickets`, 1 per list endpoint, 1 per client for "
-                "crm_notes, 1 per day window of actions, 1 token request)",
+                "crm_notes, 1 per day window of actions (ceil(n/1000) for a day of n > 1000), 1 token request)",
                 "; ".join(parts) + (f". Above minimum: {', '.join(over)}" if over else ""),
                 met,
             )
@@ -351,7 +351,7 @@ def _requests_section(add, sizes: list[dict]) -> None:
         "*Minimum*: ceil(N/100) for a paged stream (N = the simulator's rows for it; for `tickets`, the rows "
         "its /Tickets query lists with `includeprojects=true`: tickets, project tasks and the project headers, "
         "which it drops), 1 for a small list endpoint, 1 per client for `crm_notes` "
-        "(below), 1 per day window for `actions` (below), 0 for `project_milestones` (the simulator's "
+        "(below), 1 per day window for `actions` (ceil(n/1000) for a window of n > 1000 actions: one answer holds at most 1000; below), 0 for `project_milestones` (the simulator's "
         "/Projects rows carry `milestones`), plus 1 token request; the probes' minimum is 0. "
         "Cells: requests / minimum.\n"
     )
@@ -832,7 +832,7 @@ def _misses_section(add, sizes: list[dict], throttled: list[dict]) -> None:
             add(
                 f"**Incremental sync with nothing changed** ({s['label']}): "
                 + ", ".join(f"`{r['stream']}` {r['requests']}" for r in over)
-                + " requests. The windowed streams (`actions` in 1-day, `timesheet_events` in 1-year windows) "
+                + " requests. The windowed streams (`actions` in 1-day, `timesheet_events` in 90-day windows) "
                 "resume from their state, which is the newest record's cursor value, not the end of the last "
                 "sync's window: with the simulator's history ending 2026-06-30, every day since the newest "
                 "action is asked for again, empty. `project_milestones` re-reads its parent's pages besides "
@@ -966,9 +966,8 @@ def _suggestions_section(add, sizes: list[dict], throttled: list[dict]) -> None:
     if "timesheet_events" in extra:
         tips.append(
             f"**`timesheet_events` full sync: {extra['timesheet_events']['requests']} requests for one small list**, "
-            f"windows of a year from 2000-01-01 ({_where(manifest, 'step: P365D')}). Starting at the tenant's "
-            "first event would need it known: one request for the years before the earliest ticket "
-            "(read_context.py `_halo_history_start`), then windows from there."
+            f"90-day windows ({_where(manifest, 'step: P90D')}) from the earliest event. Longer windows cost "
+            "fewer requests but hold more rows in memory at once (a year of the 1M tenant: +65 MB at the peak)."
         )
     if "project_tasks" in extra or idle.get("project_tasks", 0) > 1:
         r = extra.get("project_tasks", {})

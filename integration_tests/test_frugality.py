@@ -116,3 +116,25 @@ def test_given_actions_when_syncing_then_one_request_per_day_window_not_per_tick
     # ...and the two windows of the read-time check that Halo serves a whole day (read_context.py)
     assert days <= len(windows) - 2 <= days + 1
     assert all("ticket_id" not in entry["query"] for entry in windows)
+
+
+def test_given_shifts_before_the_first_ticket_when_syncing_timesheets_then_windows_start_at_the_earliest():
+    """Breaks and shifts can predate every ticket: one request asks for the years before the earliest
+    ticket, and the 90-day windows start at the earliest event found, not in 2000."""
+    from halo_simulator import HaloSimulator, SimulatorOptions
+
+    with HaloSimulator(SimulatorOptions(scale="tiny", counts={"timesheet_events": 20000})) as sim:
+        output = read_streams({**sim.config(), **UNTHROTTLED}, ["timesheet_events"])
+        assert not output.errors, [error.trace.error.message for error in output.errors]
+        expected = oracle.expected(sim, "timesheet_events")
+        first_ticket = min(row["dateoccurred"] for row in oracle.expected(sim, "tickets"))
+        windows = [e for e in _requests_to(sim, "/api/TimesheetEvent") if "2000-01-01" not in e["query"]]
+    assert any(row["start_date"] < first_ticket for row in expected), "no event predates the tickets"
+    assert sorted(r.record.data["id"] for r in output.records) == sorted(row["id"] for row in expected)
+    earliest = min(row["start_date"] for row in expected)
+    from datetime import datetime, timezone
+
+    days = (
+        datetime.now(timezone.utc) - datetime.fromisoformat(earliest[:10]).replace(tzinfo=timezone.utc)
+    ).days
+    assert len(windows) == math.ceil((days + 1) / 90)

@@ -6,6 +6,8 @@
 - Which custom fields `tickets` must ask for: `include_custom_fields` takes a comma list of
   FieldInfo ids (halo-swagger-2024.json, /Tickets), so "all custom fields" needs their ids.
 - How long an `/Actions` window Halo really serves (pip-halopsa claims one day at most, untested).
+- Where a first sync of `timesheet_events` starts: its earliest event, which may predate every ticket
+  (shifts, breaks), so the events before the earliest ticket are asked for in one request.
 
 Each is also a check of a guess about Halo, made while syncing (BEHAVIOR.md §15): `order` honoured
 by the earliest-ticket probe, `include_custom_fields` honoured on list rows, the `/Actions` window not
@@ -36,6 +38,7 @@ from source_halopsa.records import normalize_datetime, page_rows, parse_instant
 logger = logging.getLogger("airbyte")
 
 HISTORY_START_KEY = "_halo_history_start"
+TIMESHEET_START_KEY = "_halo_timesheet_start"
 CUSTOM_FIELD_IDS_KEY = "_halo_custom_field_ids"
 ACTIONS_WINDOW_KEY = "_halo_actions_window"
 REFUSALS_KEY = "_halo_refusals"  # stream name -> why it stops, read by HaloRecordExtractor
@@ -79,6 +82,17 @@ def with_read_context(
         start = earliest_ticket_date(config)
         if start:
             context[HISTORY_START_KEY] = start
+    if (
+        "timesheet_events" in selected
+        and not config.get("start_date")
+        and TIMESHEET_START_KEY not in config
+        and not saved.get("timesheet_events")
+    ):
+        history = (
+            context.get(HISTORY_START_KEY) or config.get(HISTORY_START_KEY) or earliest_ticket_date(config)
+        )
+        if history:
+            context[TIMESHEET_START_KEY] = earliest_timesheet_date(config, history)
     # A check that fails, or cannot be made, stops only the streams that depend on it (HaloRecordExtractor).
     refusals: dict[str, str] = {}
     if "actions" in selected and ACTIONS_WINDOW_KEY not in config:
@@ -226,6 +240,45 @@ def earliest_ticket_date(config: Mapping[str, Any]) -> str | None:
         f"No start date set: actions are read from {earliest:%Y-%m-%d}, the day before the earliest ticket."
     )
     return earliest.strftime("%Y-%m-%dT00:00:00Z")
+
+
+# Asked of /TimesheetEvent for the years before the earliest ticket, as the stream asks of its windows.
+TIMESHEET_COUNT = 100000
+
+
+def earliest_timesheet_date(config: Mapping[str, Any], history_start: str) -> str:
+    """Where `timesheet_events` start: midnight of its earliest event before `history_start`, else that.
+
+    One request for 2000-01-01 up to `history_start`. An answer that may be cut short (as many rows as
+    asked, exactly Halo's default page of 50 or its page cap of 100, fewer rows than a record_count above
+    them), or none at all, starts the windows in 2000 instead: a few more requests, no event missed.
+    """
+    params = {
+        "start_date": "2000-01-01T00:00:00Z",
+        "end_date": history_start,
+        "count": str(TIMESHEET_COUNT),
+    }
+    try:
+        body = _get(config, "TimesheetEvent", params)
+        rows = page_rows(body, "timesheetevents", "/TimesheetEvent")
+    except (requests.RequestException, ValueError) as error:
+        logger.info(
+            f"Could not ask for timesheet events before {history_start[:10]} ({type(error).__name__})."
+        )
+        return "2000-01-01T00:00:00Z"
+    total = body.get("record_count") if isinstance(body, dict) else None
+    if (
+        len(rows) >= TIMESHEET_COUNT
+        or len(rows) in (DEFAULT_PAGE_ROWS, 100)
+        or (isinstance(total, int) and total > len(rows))
+    ):
+        return "2000-01-01T00:00:00Z"
+    starts = [start for row in rows if (start := parse_instant(row.get("start_date"))) is not None]
+    if len(starts) < len(rows):
+        return "2000-01-01T00:00:00Z"  # an event without a readable start: no earliest to trust
+    if not starts:
+        return history_start
+    return min(starts).astimezone(timezone.utc).strftime("%Y-%m-%dT00:00:00Z")
 
 
 def _opened(row: Mapping[str, Any]) -> str | None:

@@ -177,7 +177,7 @@ def test_given_actions_when_read_then_one_day_windows_with_count(requests_mock):
 def test_given_timesheet_events_when_read_then_the_window_is_asked_one_second_past_its_end(requests_mock):
     before = datetime.now(timezone.utc).replace(microsecond=0)
     requests = _read("timesheet_events", requests_mock, [])
-    assert len(requests) == 1  # windows of a year since 2026-11-01
+    assert len(requests) == 1  # 90-day windows since 2026-11-01
     assert requests[0].qs["start_date"] == ["2026-11-01t00:00:00z"]
     asked_end = datetime.strptime(requests[0].qs["end_date"][0], "%Y-%m-%dt%H:%M:%Sz").replace(
         tzinfo=timezone.utc

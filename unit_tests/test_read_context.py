@@ -2,7 +2,12 @@ import pytest
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_halopsa import read_context
-from source_halopsa.read_context import custom_field_ids, earliest_ticket_date, project_ids
+from source_halopsa.read_context import (
+    custom_field_ids,
+    earliest_ticket_date,
+    earliest_timesheet_date,
+    project_ids,
+)
 
 INSTANCE = "https://acme.halopsa.com"
 CONFIG = {"instance_url": INSTANCE, "client_id": "cid", "client_secret": "s3cret-value", "tenant": "acme"}
@@ -45,6 +50,44 @@ class TestProjectIds:
             [{"json": {"tickets": [{"id": n} for n in range(100)]}}, {"json": {"tickets": [{"id": 100}]}}],
         )
         assert project_ids(CONFIG) == set(range(101))
+
+
+class TestEarliestTimesheetDate:
+    HISTORY = "2023-01-19T00:00:00Z"
+
+    def _answer(self, requests_mock, **answer):
+        requests_mock.get(f"{INSTANCE}/api/TimesheetEvent", **answer)
+        return earliest_timesheet_date(CONFIG, self.HISTORY)
+
+    def test_given_no_event_before_the_earliest_ticket_when_probing_then_the_ticket_history_start(
+        self, requests_mock
+    ):
+        assert self._answer(requests_mock, json=[]) == self.HISTORY
+        assert requests_mock.last_request.qs == {
+            "start_date": ["2000-01-01t00:00:00z"],
+            "end_date": ["2023-01-19t00:00:00z"],
+            "count": ["100000"],
+        }
+
+    def test_given_older_events_when_probing_then_midnight_of_the_earliest(self, requests_mock):
+        rows = [
+            {"id": 1, "start_date": "2022-11-03T09:15:00"},
+            {"id": 2, "start_date": "2021-06-30T23:30:00Z"},
+        ]
+        assert self._answer(requests_mock, json=rows) == "2021-06-30T00:00:00Z"
+
+    @pytest.mark.parametrize(
+        "answer",
+        [
+            pytest.param({"json": [{"id": n, "start_date": "2022-01-01T09:00:00"} for n in range(50)]}, id="a default page"),
+            pytest.param({"json": {"record_count": 9, "timesheetevents": [{"id": 1, "start_date": "2022-01-01T09:00:00"}]}},
+                         id="fewer rows than record_count"),
+            pytest.param({"json": [{"id": 1, "start_date": None}]}, id="an event without a start"),
+            pytest.param({"status_code": 403}, id="refused"),
+        ],
+    )  # fmt: skip
+    def test_given_an_answer_that_may_hide_events_when_probing_then_2000(self, answer, requests_mock):
+        assert self._answer(requests_mock, **answer) == "2000-01-01T00:00:00Z"
 
 
 class TestEarliestTicketDate:
