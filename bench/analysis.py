@@ -144,8 +144,14 @@ def _label(
         return "tickets", "rows"
     if path.startswith(("/api/tickets/", "/api/opportunities/")):
         return PROBE_FIELDS_LISTED, "probe"  # the ticket read alone when its list row had no custom fields
-    if path == "/api/timesheetevent" and not reading:
-        return PROBE_TIMESHEETS, "probe"  # the events before the earliest ticket, asked before any stream
+    if (
+        path == "/api/timesheetevent"
+        and not reading
+        and params.get("start_date", "").startswith("2000-01-01")
+    ):
+        # the events before the earliest ticket, asked before any stream; a sync's first window can come
+        # before any other stream's request too, but an incremental one never starts in 2000
+        return PROBE_TIMESHEETS, "probe"
     if path.startswith("/api/projects/"):
         # the custom-field check reads one project alone before any stream; milestones read a project alone
         # when its list row has none
