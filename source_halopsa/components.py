@@ -423,25 +423,6 @@ def rows_of(response: requests.Response, body: Any, key: str) -> list[dict[str, 
 
 
 @dataclass
-class HaloInvoiceLineExtractor(RecordExtractor):
-    """The lines of each invoice on the page, each carrying its invoice id in `ihid`."""
-
-    data_key: str
-    parameters: InitVar[Mapping[str, Any]]
-
-    def __post_init__(self, parameters: Mapping[str, Any]) -> None:
-        self._key = InterpolatedString.create(self.data_key, parameters=parameters).eval({})
-
-    def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
-        for invoice in rows_of(response, orjson.loads(response.content or b"null"), self._key):
-            for line in invoice.get("lines") or []:
-                if isinstance(line, dict):
-                    if line.get("ihid") in (None, 0):
-                        line["ihid"] = invoice.get("id")
-                    yield line
-
-
-@dataclass
 class HaloDeduplicateFilter(RecordFilter):
     """Emits each record once per sync: once within its slice, and only in the slice that owns it.
 

@@ -64,6 +64,7 @@ PATHS = (
     "/CRMNote",
     "/FieldInfo",
     "/Invoice",
+    "/Invoice/{id}",
     "/Item",
     "/Opportunities",
     "/Opportunities/{id}",

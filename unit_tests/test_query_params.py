@@ -268,6 +268,34 @@ def test_given_project_rows_with_milestones_when_read_then_no_project_is_read_al
     assert output.state_messages[-1].state.stream.stream_state.project_last_update == "2026-11-02T00:00:00Z"
 
 
+def test_given_a_project_deleted_before_its_single_read_when_reading_milestones_then_it_is_skipped(
+    requests_mock, caplog
+):
+    requests_mock.post(f"{INSTANCE}/auth/token", json={"access_token": "tok", "expires_in": 3600})
+    rows = [{"id": 7, "last_update": "2026-11-02T00:00:00"}, {"id": 9, "last_update": "2026-11-03T00:00:00"}]
+    requests_mock.get(f"{INSTANCE}/api/Projects", json={"record_count": 2, "tickets": rows})
+    requests_mock.get(f"{INSTANCE}/api/Projects/7", status_code=404, json={})
+    requests_mock.get(f"{INSTANCE}/api/Projects/9", json={"id": 9, "milestones": [{"id": 4}]})
+    catalog = _catalog("project_milestones")
+    output = read(SourceHalopsa(config=CONFIG, catalog=catalog), CONFIG, catalog)
+    assert not output.errors
+    assert [(r.record.data["id"], r.record.data["ticket_id"]) for r in output.records] == [(4, 9)]
+    assert "projects/7 was deleted during the sync; its project_milestones are skipped" in caplog.text.lower()
+
+
+def test_given_invoice_rows_when_reading_lines_then_each_line_carries_its_invoice(requests_mock):
+    """A row Halo sent without `lines` (includelines ignored there) is read alone, not skipped."""
+    requests_mock.post(f"{INSTANCE}/auth/token", json={"access_token": "tok", "expires_in": 3600})
+    rows = [{"id": 5, "lines": [{"id": 1, "ihid": 0}, {"id": 2}]}, {"id": 6}, {"id": 7, "lines": []}]
+    requests_mock.get(f"{INSTANCE}/api/Invoice", json={"record_count": 3, "invoices": rows})
+    requests_mock.get(f"{INSTANCE}/api/Invoice/6", json={"id": 6, "lines": [{"id": 3}]})
+    catalog = _catalog("invoice_lines")
+    output = read(SourceHalopsa(config=CONFIG, catalog=catalog), CONFIG, catalog)
+    assert [(r.record.data["id"], r.record.data["ihid"]) for r in output.records] == [(1, 5), (2, 5), (3, 6)]
+    singles = [r for r in requests_mock.request_history if r.path.startswith("/api/invoice/")]
+    assert [(r.path, r.qs) for r in singles] == [("/api/invoice/6", {"includedetails": ["true"]})]
+
+
 def test_given_clients_when_reading_crm_notes_then_one_request_per_client(requests_mock):
     """HaloAPI marks client_id mandatory on /CRMNote: asked per client, notes are complete either way."""
     requests_mock.post(f"{INSTANCE}/auth/token", json={"access_token": "tok", "expires_in": 3600})
