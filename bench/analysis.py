@@ -153,25 +153,26 @@ def _label(
         # before any other stream's request too, but an incremental one never starts in 2000
         return PROBE_TIMESHEETS, "probe"
     if path.startswith("/api/projects/"):
-        # the custom-field check reads one project alone before any stream; milestones read a project alone
-        # when its list row has none
-        return (PROBE_FIELDS_LISTED, "probe") if not reading else ("project_milestones", "single")
+        # the custom-field check reads one project alone before any stream; milestones read one per project
+        return (PROBE_FIELDS_LISTED, "probe") if not reading else ("project_milestones", "rows")
     if path in ("/api/projects", "/api/opportunities") and "order" not in params:
         if "include_custom_fields" in params:
             return PROBE_FIELDS_LISTED, "probe"
         if path == "/api/projects":
             return PROBE_PROJECTS, "probe"
     if path == "/api/projects":
-        # projects and project_milestones ask for the same pages, milestones without custom fields; with
-        # no custom field ids both queries are equal, and the second time a page is asked for, it is the
-        # milestones' read.
+        # projects and project_milestones' parent read ask for the same pages, the parent without custom
+        # fields; with no custom field ids both queries are equal, and the second time a page is asked
+        # for, it is the parent read.
         if fields_on_projects:
             return (
-                ("projects", "rows") if "include_custom_fields" in params else ("project_milestones", "rows")
+                ("projects", "rows")
+                if "include_custom_fields" in params
+                else ("project_milestones", "parent")
             )
         key = _stream_key(path, params)
         seen_pages[key] += 1
-        return ("projects", "rows") if seen_pages[key] == 1 else ("project_milestones", "rows")
+        return ("projects", "rows") if seen_pages[key] == 1 else ("project_milestones", "parent")
     if path == "/api/client":
         if "includeactive" not in params:
             return PROBE_CRMNOTE, "probe"  # the first few clients, to ask /CRMNote for theirs
@@ -343,14 +344,12 @@ def request_table(
                 f" (absolute floor at 1000 rows a request: {max(1, math.ceil(n / ACTIONS_CAP)):,})"
             )
         elif stream == "project_milestones":
-            pages = max(1, math.ceil(expected.get("projects", 0) / PAGE))
-            singles = sum(1 for label, role in roles if label == stream and role == "single")
+            projects = expected.get("projects", 0)
             minimum = 0
-            strategy = pages
+            strategy = projects + max(1, math.ceil(projects / PAGE))
             note = (
-                f"reads the {pages:,} project page{'s' if pages != 1 else ''} again for the milestones on their rows "
-                "(the CDK has no stream with two outputs)"
-                + (f", and {singles:,} project{'s' if singles != 1 else ''} alone" if singles else "")
+                f"one GET /Projects/{{id}} per project ({projects:,}) plus a second read of the project pages;"
+                " the simulator's /Projects rows already carry `milestones`"
             )
         else:
             minimum = strategy = 1

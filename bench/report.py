@@ -981,9 +981,10 @@ def _suggestions_section(add, sizes: list[dict], throttled: list[dict]) -> None:
     if "project_milestones" in extra:
         r = extra["project_milestones"]
         tips.append(
-            f"**`project_milestones`: {r['requests']} requests** ({r['note']}; "
-            f"{_where(manifest, 'Projects/{{ stream_slice.parent_record.id }}')}). Reading them from the "
-            "`projects` stream's own pages needs a stream with two outputs, which the CDK lacks."
+            f"**`project_milestones` fans out: {r['requests']} requests** (one `GET /Projects/{{id}}` per project "
+            f"plus a second read of the project pages, {_where(manifest, 'Projects/{{ stream_partition')}). The "
+            "simulator's /Projects rows carry `milestones`; if real Halo's do (halopsa-api.md lists `milestones` "
+            "on `Faults` only, so check on an instance), read them from the `projects` pages: 0 extra requests."
         )
     matched = [
         t for t in throttled if t["connector_budget"][0] == t["server_limit"][0] and not t["neighbour_rate"]

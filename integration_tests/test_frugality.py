@@ -120,7 +120,7 @@ def test_given_actions_when_syncing_then_one_request_per_day_window_not_per_tick
 
 def test_given_shifts_before_the_first_ticket_when_syncing_timesheets_then_windows_start_at_the_earliest():
     """Breaks and shifts can predate every ticket: one request asks for the years before the earliest
-    ticket, and the 90-day windows start at the earliest event found, not in 2000."""
+    ticket, and the 90-day windows start the day before the earliest event found, not in 2000."""
     from halo_simulator import HaloSimulator, SimulatorOptions
 
     with HaloSimulator(SimulatorOptions(scale="tiny", counts={"timesheet_events": 20000})) as sim:
@@ -137,4 +137,4 @@ def test_given_shifts_before_the_first_ticket_when_syncing_timesheets_then_windo
     days = (
         datetime.now(timezone.utc) - datetime.fromisoformat(earliest[:10]).replace(tzinfo=timezone.utc)
     ).days
-    assert len(windows) == math.ceil((days + 1) / 90)
+    assert len(windows) == math.ceil((days + 2) / 90)  # from the day before the earliest event

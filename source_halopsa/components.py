@@ -141,31 +141,26 @@ class HaloCursorStateMigration(StateMigration):
 
     cursor_field: str
     parameters: InitVar[Mapping[str, Any]] = None
-    # Where an earlier version kept the cursor: its value carries over (0.2.0's `project_tasks` kept
-    # `last_update`; 0.3.0's `project_milestones`, a substream, `state.project_last_update`).
+    # The field an earlier version kept the cursor in: its value carries over (0.2.0's `project_tasks`).
     previous_field: str | None = None
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
         self._field = InterpolatedString.create(self.cursor_field, parameters=parameters or {}).eval({})
 
-    def _previous(self, stream_state: Mapping[str, Any]) -> Any:
-        value: Any = stream_state
-        for key in (self.previous_field or "").split("."):
-            value = value.get(key) if key and isinstance(value, Mapping) else None
-        return value
-
     def should_migrate(self, stream_state: Mapping[str, Any]) -> bool:
         if not isinstance(stream_state, Mapping):
             return False
-        if self._field not in stream_state and self._previous(stream_state) is not None:
+        if self.previous_field and self._field not in stream_state and self.previous_field in stream_state:
             return True
         value = stream_state.get(self._field)
         return value is not None and coerce_cursor_value(value) != value
 
     def migrate(self, stream_state: Mapping[str, Any]) -> Mapping[str, Any]:
-        if self._field not in stream_state:
-            # Only the cursor carries over: an earlier shape's other keys mean nothing to this one.
-            stream_state = {self._field: self._previous(stream_state)}
+        if self.previous_field and self._field not in stream_state:
+            stream_state = {
+                **{k: v for k, v in stream_state.items() if k != self.previous_field},
+                self._field: stream_state[self.previous_field],
+            }
         value = stream_state[self._field]
         coerced = coerce_cursor_value(value)
         if coerced is None:
@@ -291,8 +286,8 @@ class HaloRecordExtractor(RecordExtractor):
     config: Config = None
     # The source's request budget, filled in by the CDK: the change-filter check below spends from it.
     api_budget: APIBudget | None = None
-    # Rows holding a list of child records (a project's milestones). A row Halo left the list off is marked
-    # LIST_LEFT_OFF, the expander's truncation indicator, so its truncated_list_retriever reads the list.
+    # Rows holding a list of child records (an invoice's lines). A row whose list Halo left off (absent or
+    # null) is marked LIST_LEFT_OFF, the expander's truncation indicator: its truncated_list_retriever reads it.
     record_expander: RecordExpander | None = None
 
     def __post_init__(self, parameters: Mapping[str, Any]) -> None:
@@ -341,7 +336,7 @@ class HaloRecordExtractor(RecordExtractor):
             return
         listed = self.record_expander.expand_records_from_field[0]
         for row in rows:
-            if listed not in row:
+            if not isinstance(row.get(listed), list):
                 row[LIST_LEFT_OFF] = True
             yield from self.record_expander.expand_record(row)
 

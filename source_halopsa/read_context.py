@@ -247,11 +247,13 @@ TIMESHEET_COUNT = 100000
 
 
 def earliest_timesheet_date(config: Mapping[str, Any], history_start: str) -> str:
-    """Where `timesheet_events` start: midnight of its earliest event before `history_start`, else that.
+    """Where `timesheet_events` start: the day before its earliest event before `history_start` (a day's
+    margin for a Halo reading dates in the tenant's time zone), else `history_start`.
 
     One request for 2000-01-01 up to `history_start`. An answer that may be cut short (as many rows as
-    asked, exactly Halo's default page of 50 or its page cap of 100, fewer rows than a record_count above
-    them), or none at all, starts the windows in 2000 instead: a few more requests, no event missed.
+    asked; exactly Halo's default page of 50, its page cap of 100, or 1000, a cap on unpaged answers; fewer
+    rows than a record_count above them), or none at all, starts the windows in 2000 instead: more
+    requests, no event missed.
     """
     params = {
         "start_date": "2000-01-01T00:00:00Z",
@@ -269,7 +271,7 @@ def earliest_timesheet_date(config: Mapping[str, Any], history_start: str) -> st
     total = body.get("record_count") if isinstance(body, dict) else None
     if (
         len(rows) >= TIMESHEET_COUNT
-        or len(rows) in (DEFAULT_PAGE_ROWS, 100)
+        or len(rows) in (DEFAULT_PAGE_ROWS, 100, 1000)
         or (isinstance(total, int) and total > len(rows))
     ):
         return "2000-01-01T00:00:00Z"
@@ -278,7 +280,7 @@ def earliest_timesheet_date(config: Mapping[str, Any], history_start: str) -> st
         return "2000-01-01T00:00:00Z"  # an event without a readable start: no earliest to trust
     if not starts:
         return history_start
-    return min(starts).astimezone(timezone.utc).strftime("%Y-%m-%dT00:00:00Z")
+    return (min(starts) - timedelta(days=1)).astimezone(timezone.utc).strftime("%Y-%m-%dT00:00:00Z")
 
 
 def _opened(row: Mapping[str, Any]) -> str | None:

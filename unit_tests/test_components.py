@@ -364,26 +364,6 @@ class TestHaloCursorStateMigration:
         }
         assert not migration.should_migrate({"synced_through": "2026-06-01T00:00:00Z", "last_update": "x"})
 
-    def test_given_a_substream_state_when_migrating_then_its_global_cursor_carries_over(self):
-        """0.3.0's project_milestones was a substream of projects: its cursor sat under `state`."""
-        from source_halopsa.components import HaloCursorStateMigration
-
-        migration = HaloCursorStateMigration(
-            cursor_field="project_last_update", previous_field="state.project_last_update", parameters={}
-        )
-        old = {
-            "states": [
-                {"partition": {"project_id": 7}, "cursor": {"project_last_update": "2026-05-01T00:00:00Z"}}
-            ],
-            "state": {"project_last_update": "2026-06-01T00:00:00"},
-            "parent_state": {"projects": {"last_update": "2026-06-02T00:00:00Z"}},
-        }
-        assert migration.should_migrate(old)
-        assert migration.migrate(old) == {"project_last_update": "2026-06-01T00:00:00Z"}
-        assert not migration.should_migrate(
-            {"states": [], "parent_state": {}}
-        )  # nothing to carry: start again
-
 
 class TestHaloPageIncrementWithFilteredAndShiftingPages:
     def _next(self, strategy, token, rows, total, kept=None):

@@ -227,7 +227,7 @@ def test_given_appointments_when_read_then_only_a_start_bound(requests_mock):
     }
 
 
-def test_given_project_rows_without_milestones_when_read_then_each_project_is_read_whole(requests_mock):
+def test_given_project_milestones_when_read_then_one_full_project_read_per_project(requests_mock):
     requests_mock.post(f"{INSTANCE}/auth/token", json={"access_token": "tok", "expires_in": 3600})
     requests_mock.get(f"{INSTANCE}/api/FieldInfo", json=[])
     requests_mock.get(
@@ -254,21 +254,7 @@ def test_given_project_rows_without_milestones_when_read_then_each_project_is_re
     assert all(r.qs == {"includedetails": ["true"]} for r in singles)
 
 
-def test_given_project_rows_with_milestones_when_read_then_no_project_is_read_alone(requests_mock):
-    requests_mock.post(f"{INSTANCE}/auth/token", json={"access_token": "tok", "expires_in": 3600})
-    rows = [
-        {"id": 7, "last_update": "2026-11-02T00:00:00", "milestones": [{"id": 1}, {"id": 2}]},
-        {"id": 9, "last_update": "2026-11-03T00:00:00", "milestones": []},
-    ]
-    requests_mock.get(f"{INSTANCE}/api/Projects", json={"record_count": 2, "tickets": rows})
-    catalog = _catalog("project_milestones", SyncMode.incremental)
-    output = read(SourceHalopsa(config=CONFIG, catalog=catalog), CONFIG, catalog)
-    assert [(r.record.data["id"], r.record.data["ticket_id"]) for r in output.records] == [(1, 7), (2, 7)]
-    assert [r.path for r in requests_mock.request_history if "/api/" in r.url] == ["/api/projects"]
-    assert output.state_messages[-1].state.stream.stream_state.project_last_update == "2026-11-02T00:00:00Z"
-
-
-def test_given_a_project_deleted_before_its_single_read_when_reading_milestones_then_it_is_skipped(
+def test_given_a_project_deleted_before_its_read_when_reading_milestones_then_it_is_skipped(
     requests_mock, caplog
 ):
     requests_mock.post(f"{INSTANCE}/auth/token", json={"access_token": "tok", "expires_in": 3600})
@@ -284,16 +270,25 @@ def test_given_a_project_deleted_before_its_single_read_when_reading_milestones_
 
 
 def test_given_invoice_rows_when_reading_lines_then_each_line_carries_its_invoice(requests_mock):
-    """A row Halo sent without `lines` (includelines ignored there) is read alone, not skipped."""
+    """A row Halo sent without `lines`, or with null (includelines ignored there), is read alone; an empty
+    list is an invoice without lines."""
     requests_mock.post(f"{INSTANCE}/auth/token", json={"access_token": "tok", "expires_in": 3600})
-    rows = [{"id": 5, "lines": [{"id": 1, "ihid": 0}, {"id": 2}]}, {"id": 6}, {"id": 7, "lines": []}]
-    requests_mock.get(f"{INSTANCE}/api/Invoice", json={"record_count": 3, "invoices": rows})
+    rows = [
+        {"id": 5, "lines": [{"id": 1, "ihid": 0}, {"id": 2}]},
+        {"id": 6},
+        {"id": 7, "lines": []},
+        {"id": 8, "lines": None},
+    ]
+    requests_mock.get(f"{INSTANCE}/api/Invoice", json={"record_count": 4, "invoices": rows})
     requests_mock.get(f"{INSTANCE}/api/Invoice/6", json={"id": 6, "lines": [{"id": 3}]})
+    requests_mock.get(f"{INSTANCE}/api/Invoice/8", json={"id": 8, "lines": [{"id": 4}]})
     catalog = _catalog("invoice_lines")
     output = read(SourceHalopsa(config=CONFIG, catalog=catalog), CONFIG, catalog)
-    assert [(r.record.data["id"], r.record.data["ihid"]) for r in output.records] == [(1, 5), (2, 5), (3, 6)]
+    lines = [(r.record.data["id"], r.record.data["ihid"]) for r in output.records]
+    assert lines == [(1, 5), (2, 5), (3, 6), (4, 8)]
     singles = [r for r in requests_mock.request_history if r.path.startswith("/api/invoice/")]
-    assert [(r.path, r.qs) for r in singles] == [("/api/invoice/6", {"includedetails": ["true"]})]
+    assert [r.path for r in singles] == ["/api/invoice/6", "/api/invoice/8"]
+    assert all(r.qs == {"includedetails": ["true"]} for r in singles)
 
 
 def test_given_clients_when_reading_crm_notes_then_one_request_per_client(requests_mock):

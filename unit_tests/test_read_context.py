@@ -74,12 +74,13 @@ class TestEarliestTimesheetDate:
             {"id": 1, "start_date": "2022-11-03T09:15:00"},
             {"id": 2, "start_date": "2021-06-30T23:30:00Z"},
         ]
-        assert self._answer(requests_mock, json=rows) == "2021-06-30T00:00:00Z"
+        assert self._answer(requests_mock, json=rows) == "2021-06-29T00:00:00Z"  # a day's margin
 
     @pytest.mark.parametrize(
         "answer",
         [
             pytest.param({"json": [{"id": n, "start_date": "2022-01-01T09:00:00"} for n in range(50)]}, id="a default page"),
+            pytest.param({"json": [{"id": n, "start_date": "2022-01-01T09:00:00"} for n in range(1000)]}, id="a cap of 1000"),
             pytest.param({"json": {"record_count": 9, "timesheetevents": [{"id": 1, "start_date": "2022-01-01T09:00:00"}]}},
                          id="fewer rows than record_count"),
             pytest.param({"json": [{"id": 1, "start_date": None}]}, id="an event without a start"),
