@@ -268,12 +268,7 @@ def earliest_timesheet_date(config: Mapping[str, Any], history_start: str) -> st
             f"Could not ask for timesheet events before {history_start[:10]} ({type(error).__name__})."
         )
         return "2000-01-01T00:00:00Z"
-    total = body.get("record_count") if isinstance(body, dict) else None
-    if (
-        len(rows) >= TIMESHEET_COUNT
-        or len(rows) in (DEFAULT_PAGE_ROWS, 100, 1000)
-        or (isinstance(total, int) and total > len(rows))
-    ):
+    if _window_cut_short(rows, body, TIMESHEET_COUNT):
         return "2000-01-01T00:00:00Z"
     starts = [start for row in rows if (start := parse_instant(row.get("start_date"))) is not None]
     if len(starts) < len(rows):
@@ -281,6 +276,18 @@ def earliest_timesheet_date(config: Mapping[str, Any], history_start: str) -> st
     if not starts:
         return history_start
     return (min(starts) - timedelta(days=1)).astimezone(timezone.utc).strftime("%Y-%m-%dT00:00:00Z")
+
+
+def _window_cut_short(rows: list[Any], body: Any, count: int) -> bool:
+    """Whether an unpaged window answer may lack rows, by the signs of the manifest's split_window_cut_short:
+    `count` rows or more; exactly Halo's default page of 50, its page cap of 100, or 1000 (a cap on unpaged
+    answers); fewer rows than a record_count above them."""
+    total = body.get("record_count") if isinstance(body, dict) else None
+    return (
+        len(rows) >= count
+        or len(rows) in (DEFAULT_PAGE_ROWS, 100, 1000)
+        or (isinstance(total, int) and total > len(rows))
+    )
 
 
 def _opened(row: Mapping[str, Any]) -> str | None:
@@ -465,13 +472,8 @@ def _stretch_served(
         if error.response is not None and error.response.status_code == 400:
             return False  # Halo refused the window's length
         raise
-    total = body.get("record_count") if isinstance(body, dict) else None
-    if (
-        len(rows) in (DEFAULT_PAGE_ROWS, 100)
-        or len(rows) >= ACTIONS_COUNT
-        or (isinstance(total, int) and total > len(rows))
-    ):
-        return False  # possibly cut short: the same signs as the stream's split predicate
+    if _window_cut_short(rows, body, ACTIONS_COUNT):
+        return False
     return reference[1] < since or _holds(rows, reference)
 
 
