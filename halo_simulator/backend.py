@@ -301,7 +301,7 @@ class TenantBackend:
             deleted = p_bool(params, "deleted")
             wanted = p_int_list(params, "include_custom_fields")
             no_cf = world.list_custom_fields == "ignored"
-            no_milestones = world.project_list_milestones == "absent"
+            no_milestones = world.project_list_milestones != "present"
             if not (deleted or no_cf or no_milestones or wanted is not None):
                 return method
 
@@ -315,6 +315,8 @@ class TenantBackend:
                     row["customfields"] = [c for c in row["customfields"] if c["id"] in wanted]
                 if no_milestones:
                     row.pop("milestones", None)
+                    if world.project_list_milestones == "null":
+                        row["milestones"] = None
                 return row
 
             return fault_row

@@ -29,7 +29,7 @@ class World:
     unpaged_count: str = "honoured"  # "honoured" | "ignored"
     order: str = "honoured"  # "honoured" | "ignored"
     list_custom_fields: str = "honoured"  # "honoured" | "ignored"
-    project_list_milestones: str = "present"  # "present" | "absent"
+    project_list_milestones: str = "present"  # "present" | "absent" | "null"
     project_tasks_in_tickets: str = "always"  # "always" | "includeprojects"
     crm_list_lastupdate: str = "absent"  # "absent" | "present"
     crm_list_change_filter: str = "honoured"  # "honoured" | "ignored"
@@ -146,6 +146,8 @@ SWITCHES: dict[str, dict] = {
         "readings": {
             "present": "/Projects list rows (and project rows on /Tickets) carry `milestones`.",
             "absent": "list rows carry no `milestones`; only `GET /Projects/{id}` (and `/Tickets/{id}`) has them.",
+            "null": 'list rows carry `"milestones": null` (a serializer that writes every property of `Faults`); '
+            "only the single GETs fill it.",
         },
         "evidence": "§2.3 Projects: `milestones` is a property of the full `Faults` object in SWAGGER-2024, not "
         "of `Faults_List`; djpsa reads project details from `GET /Tickets/{id}`.",
@@ -265,6 +267,7 @@ WORLDS: dict[str, dict] = {
     "order_ignored": _w(order="ignored"),
     "custom_fields_ignored": _w(list_custom_fields="ignored"),
     "project_list_without_milestones": _w(project_list_milestones="absent"),
+    "project_list_milestones_null": _w(project_list_milestones="null"),
     "project_tasks_need_includeprojects": _w(project_tasks_in_tickets="includeprojects"),
     "crm_list_lastupdate": _w(crm_list_lastupdate="present"),
     "crm_list_change_filter_ignored": _w(crm_list_change_filter="ignored"),

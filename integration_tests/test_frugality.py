@@ -2,6 +2,7 @@
 small list, no empty trailing page, no request per record."""
 
 import math
+import time
 
 import pytest
 from airbyte_cdk.models import SyncMode
@@ -138,3 +139,36 @@ def test_given_shifts_before_the_first_ticket_when_syncing_timesheets_then_windo
         datetime.now(timezone.utc) - datetime.fromisoformat(earliest[:10]).replace(tzinfo=timezone.utc)
     ).days
     assert len(windows) == math.ceil((days + 2) / 90)  # from the day before the earliest event
+
+
+@pytest.mark.parametrize(
+    "world, read_alone_first",
+    [("default", False), ("project_list_without_milestones", True), ("project_list_milestones_null", True)],
+)
+def test_given_project_rows_with_or_without_milestones_when_syncing_then_projects_read_alone_only_when_needed(
+    world, read_alone_first
+):
+    """A first sync takes milestones from the project rows where Halo lists them, else reads each project
+    alone; a later sync reads alone only the projects that changed."""
+    from halo_simulator import HaloSimulator, SimulatorOptions
+    from halo_simulator.worlds import WORLDS
+
+    with HaloSimulator(SimulatorOptions(scale="tiny", **WORLDS.get(world, {}))) as sim:
+        config = {**sim.config(), **UNTHROTTLED}
+        projects = len(oracle.expected(sim, "projects"))
+        first = read_streams(config, ["project_milestones"], sync_mode=SyncMode.incremental)
+        alone = [e for e in sim.stats()["log"] if e["path"].lower().startswith("/api/projects/")]
+        assert not first.errors
+        assert len(alone) == (projects if read_alone_first else 0)
+        assert sorted(r.record.data["id"] for r in first.records) == sorted(
+            row["id"] for row in oracle.expected(sim, "project_milestones")
+        )
+
+        changed = sim.mutate(update_projects=3)["update_projects"]
+        time.sleep(1.1)  # the sync's upper bound has whole seconds: let the changes fall before it
+        sim.reset_stats()
+        state = [first.state_messages[-1].state]
+        second = read_streams(config, ["project_milestones"], state=state, sync_mode=SyncMode.incremental)
+        alone = [e["path"] for e in sim.stats()["log"] if e["path"].lower().startswith("/api/projects/")]
+        assert not second.errors
+        assert sorted(alone) == sorted(f"/api/Projects/{i}" for i in changed)

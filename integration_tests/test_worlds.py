@@ -46,6 +46,7 @@ EXTRA_FIELDS = {"alastupdate", "slastupdate", "ulastupdate", "dlastupdate"}
 # without `milestones` (project_milestones reads each project alone).
 LEFT_OUT = {
     "project_list_without_milestones": {"projects": {"milestones"}},
+    "project_list_milestones_null": {"projects": {"milestones"}},
     "hostile": {"projects": {"milestones"}},
 }
 PRIMARY_KEYS = {"actions": ["ticket_id", "id"]}

@@ -254,6 +254,55 @@ def test_given_project_milestones_when_read_then_one_full_project_read_per_proje
     assert all(r.qs == {"includedetails": ["true"]} for r in singles)
 
 
+def test_given_project_rows_carrying_milestones_when_first_read_then_no_project_is_read_alone(requests_mock):
+    """A first sync takes milestones from the rows (the CDK's lazy read); a row without them, or with null,
+    is read alone; an empty list is a project without milestones."""
+    requests_mock.post(f"{INSTANCE}/auth/token", json={"access_token": "tok", "expires_in": 3600})
+    requests_mock.get(f"{INSTANCE}/api/FieldInfo", json=[])
+    rows = [
+        {"id": 7, "last_update": "2026-11-02T00:00:00", "milestones": [{"id": 1, "name": "Design"}]},
+        {"id": 8, "last_update": "2026-11-02T00:00:00", "milestones": []},
+        {"id": 9, "last_update": "2026-11-03T00:00:00", "milestones": None},
+        {"id": 10, "last_update": "2026-11-03T00:00:00"},
+    ]
+    requests_mock.get(f"{INSTANCE}/api/Projects", json={"record_count": 4, "tickets": rows})
+    requests_mock.get(f"{INSTANCE}/api/Projects/9", json={"id": 9, "milestones": [{"id": 2}]})
+    requests_mock.get(f"{INSTANCE}/api/Projects/10", json={"id": 10, "milestones": [{"id": 3}]})
+    catalog = _catalog("project_milestones", SyncMode.incremental)
+    output = read(SourceHalopsa(config=CONFIG, catalog=catalog), CONFIG, catalog)
+    assert not output.errors
+    assert sorted((r.record.data["id"], r.record.data["ticket_id"]) for r in output.records) == [
+        (1, 7),
+        (2, 9),
+        (3, 10),
+    ]
+    singles = [r for r in requests_mock.request_history if r.path.startswith("/api/projects/")]
+    assert sorted(r.path for r in singles) == ["/api/projects/10", "/api/projects/9"]
+    assert all(r.qs == {"includedetails": ["true"]} for r in singles)
+
+
+def test_given_state_when_reading_milestones_then_each_changed_project_is_read_alone(requests_mock):
+    """The CDK reads lazily only while the stream has no state: later syncs read each changed project."""
+    requests_mock.post(f"{INSTANCE}/auth/token", json={"access_token": "tok", "expires_in": 3600})
+    requests_mock.get(f"{INSTANCE}/api/FieldInfo", json=[])
+    rows = [{"id": 7, "last_update": "2026-11-20T00:00:00", "milestones": [{"id": 1}]}]
+    requests_mock.get(f"{INSTANCE}/api/Projects", json={"record_count": 1, "tickets": rows})
+    requests_mock.get(f"{INSTANCE}/api/Projects/7", json={"id": 7, "milestones": [{"id": 1}, {"id": 5}]})
+    catalog = _catalog("project_milestones", SyncMode.incremental)
+    first = read(SourceHalopsa(config=CONFIG, catalog=catalog), CONFIG, catalog)
+    state = [first.state_messages[-1].state]
+    listed = requests_mock.call_count
+    second = read(SourceHalopsa(config=CONFIG, catalog=catalog, state=state), CONFIG, catalog, state=state)
+    assert not second.errors
+    assert [r.record.data["id"] for r in first.records] == [1]
+    assert [r.record.data["id"] for r in second.records] == [1, 5]
+    later = requests_mock.request_history[listed:]
+    assert [r.path for r in later if r.path.startswith("/api/projects/")] == ["/api/projects/7"]
+    assert [r.qs["lastupdatefromdate"] for r in later if r.path == "/api/projects"] == [
+        ["2026-11-20t00:00:00z"]
+    ]
+
+
 def test_given_a_project_deleted_before_its_read_when_reading_milestones_then_it_is_skipped(
     requests_mock, caplog
 ):

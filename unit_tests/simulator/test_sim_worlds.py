@@ -297,6 +297,15 @@ def test_given_project_list_without_milestones_when_listing_then_only_single_get
     assert any(p["milestones"] for p in truth)
 
 
+def test_given_project_list_milestones_null_when_listing_then_rows_carry_null(make_sim):
+    s = world_sim(make_sim, "project_list_milestones_null")
+    c = HaloClient(s)
+    rows = c.read_paged("/api/Projects", "tickets")
+    assert rows and all(r["milestones"] is None for r in rows)
+    full = [c.json(f"/api/Projects/{r['id']}")["milestones"] for r in rows]
+    assert any(full)
+
+
 def test_given_default_when_listing_projects_then_milestones_on_rows(client):
     rows = client.read_paged("/api/Projects", "tickets")
     assert all("milestones" in r for r in rows) and any(r["milestones"] for r in rows)
