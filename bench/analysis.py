@@ -346,10 +346,13 @@ def request_table(
         elif stream == "project_milestones":
             projects = expected.get("projects", 0)
             minimum = 0
-            strategy = projects + max(1, math.ceil(projects / PAGE))
+            pages = max(1, math.ceil(projects / PAGE))
+            strategy = pages
+            alone = max(0, used - pages)
             note = (
-                f"one GET /Projects/{{id}} per project ({projects:,}) plus a second read of the project pages;"
-                " the simulator's /Projects rows already carry `milestones`"
+                f"a second read of the project pages ({pages:,}, the substream's parent); a first sync takes "
+                f"milestones from those rows, which carry them in the simulator, and read {alone:,} of "
+                f"{projects:,} projects alone"
             )
         else:
             minimum = strategy = 1
