@@ -1012,13 +1012,12 @@ def _suggestions_section(add, sizes: list[dict], throttled: list[dict]) -> None:
         redecode = sum(v for k, v in share.items() if "re-decode" in k)
         if redecode:
             tips.append(
-                f"**Each page is decoded up to three times** ({redecode:.0f}% of the profile): the CDK decodes the "
-                "body with stdlib `json` for every HttpResponseFilter with a `predicate` "
-                f"(`retry_malformed_json` on every stream, {_where(manifest, 'retry_malformed_json:')}; the "
-                f"/Actions split predicate, {_where(manifest, 'action: SPLIT_REQUEST_WINDOW')}), the paginator "
-                f"again with orjson ({_where('source_halopsa/components.py', 'def _page_counts')}), and the "
-                "extractor once more. Decode once with orjson and share it (e.g. cache the body on the response "
-                "object in one place), and express the predicates as a custom error handler that reuses it."
+                f"**Window answers are decoded twice** ({redecode:.0f}% of the profile is stdlib `json`): "
+                "`HaloAnswerGuard` decodes every answer once with orjson for the paginator and the extractor "
+                f"({_where('source_halopsa/components.py', 'def answer_body')}), but the CDK decodes the body "
+                "again with stdlib `json` for an HttpResponseFilter with a `predicate`: the window streams' split "
+                f"predicate ({_where(manifest, 'action: SPLIT_REQUEST_WINDOW')}). Deciding the split in the guard "
+                "would spare it, at the cost of a Python predicate the manifest no longer shows."
             )
         normal = share.get("record normalisation (records.py, transformations)", 0)
         if normal >= 5:

@@ -200,15 +200,20 @@ class HaloBackoff(BackoffStrategy):
 
 
 @dataclass
-class HaloRepeatedPageGuard(ErrorHandler):
-    """Retries a page that starts with the same row as page 1 or as the page before it.
+class HaloAnswerGuard(ErrorHandler):
+    """Retries a successful answer that cannot be read as the page asked for: not JSON, or a repeated page.
 
-    An endpoint that ignores `page_no` answers page 1 again (halocli saw it on /CRMNote; django-psa stops
-    when a page's first id repeats): emitted, its rows would be duplicated and the rows of the page asked
-    for never read. The first row id of each page is kept per listing (the URL without `page_no`), and a
-    repeat is retried like a transient error, so a Halo that keeps repeating fails the stream after the
-    error handler's retries instead of syncing a wrong set. Used first in a CompositeErrorHandler: it
-    answers None for everything else, which hands the response on to the next handler.
+    - Not JSON (a page cut short by a dropped connection or a proxy, an HTML error page): requested again.
+      Halo never answers a list with `{}`, so that counts as unreadable too.
+    - A page starting with the same row as page 1 or as the page before it: an endpoint that ignores
+      `page_no` answers page 1 again (halocli saw it on /CRMNote; django-psa stops when a page's first id
+      repeats). Emitted, its rows would be duplicated and the rows of the page asked for never read. The
+      first row id of each page is kept per listing (the URL without `page_no`).
+
+    A Halo that keeps doing either fails the stream after the retries instead of syncing a wrong set. The
+    body decoded here is kept on the response (`answer_body`), so the paginator and the extractor do not
+    decode it again. Used first in a CompositeErrorHandler: it answers None for everything else, which
+    hands the response on to the next handler.
     """
 
     config: Config
@@ -230,14 +235,22 @@ class HaloRepeatedPageGuard(ErrorHandler):
         self, response_or_exception: requests.Response | Exception | None
     ) -> ErrorResolution | None:
         response = response_or_exception
-        if not isinstance(response, requests.Response) or response.status_code != 200:
+        if not isinstance(response, requests.Response) or not 200 <= response.status_code < 300:
             return None
+        try:
+            body = answer_body(response)
+        except orjson.JSONDecodeError:
+            body = {}
+        if body == {}:
+            return _retry(
+                f"Halo's answer for {self._stream} was not valid JSON (cut short?); it is requested again."
+            )
         listing, page = _listing_and_page(response.request.url)
         if page is None:
             return None
         try:
-            rows = page_rows(orjson.loads(response.content), self._key)
-        except (orjson.JSONDecodeError, UnknownEnvelope):
+            rows = page_rows(body, self._key)
+        except UnknownEnvelope:
             return None  # the extractor reports it
         first = rows[0].get("id") if rows else None
         if first is None:
@@ -253,11 +266,28 @@ class HaloRepeatedPageGuard(ErrorHandler):
             "ignored page_no); the page is requested again rather than read twice."
         )
         logger.warning(message)
-        return ErrorResolution(
-            response_action=ResponseAction.RETRY,
-            failure_type=FailureType.transient_error,
-            error_message=message,
-        )
+        return _retry(message)
+
+
+def _retry(message: str) -> ErrorResolution:
+    return ErrorResolution(
+        response_action=ResponseAction.RETRY, failure_type=FailureType.transient_error, error_message=message
+    )
+
+
+def answer_body(response: requests.Response) -> Any:
+    """The decoded JSON of a Halo answer, decoded once and kept on the response: the guard, the paginator
+    and the extractor all read it. Raises orjson.JSONDecodeError for a body that is not JSON."""
+    # Not getattr: the CDK's SafeResponse (a lazily read child's answer) makes up None for any attribute.
+    body = response.__dict__.get(_ANSWER_BODY, _UNDECODED)
+    if body is _UNDECODED:
+        body = orjson.loads(response.content)
+        setattr(response, _ANSWER_BODY, body)
+    return body
+
+
+_ANSWER_BODY = "halo_answer_body"
+_UNDECODED = object()
 
 
 def _listing_and_page(url: str | None) -> tuple[str, int | None]:
@@ -311,7 +341,7 @@ class HaloRecordExtractor(RecordExtractor):
     def extract_records(self, response: requests.Response) -> Iterable[MutableMapping[Any, Any]]:
         if self._refusal:
             raise AirbyteTracedException(message=self._refusal, failure_type=FailureType.system_error)
-        body = orjson.loads(response.content or b"null")
+        body = answer_body(response)
         if self._stream and isinstance(body, dict) and is_first_page(response):
             emit_estimate(self._stream, body.get("record_count"))
         rows = rows_of(response, body, self._key)
@@ -717,7 +747,7 @@ class HaloPageIncrement(PaginationStrategy):
 def _page_counts(response: requests.Response, data_key: str) -> tuple[int | None, int | None]:
     """(record_count, rows in the page's list) from a Halo answer; None where absent."""
     try:
-        body = orjson.loads(response.content)
+        body = answer_body(response)
     except orjson.JSONDecodeError:
         return None, None
     count = body.get("record_count") if isinstance(body, dict) else None

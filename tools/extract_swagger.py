@@ -9,7 +9,7 @@ which holds only:
   its parameters as ``{"query": {name: type}, "path": {name: type}}``, names spelled as the swagger
   spells them;
 * ``components.schemas``: the schemas ``tools/generate_schemas.py`` derives the stream schemas from,
-  plus ``SIMULATOR_SCHEMAS`` (read by ``unit_tests/simulator/test_sim_shapes.py``), with each
+  plus ``SIMULATOR_SCHEMAS`` (read by ``halo_simulator/tests/test_sim_shapes.py``), with each
   property reduced to ``type``/``format``/``$ref``/``items``; schemas those only reference keep just
   their ``type``/``format``/``items`` (the generator reads no more of them);
 * ``_source``: where the full document came from and its sha256.

@@ -1,5 +1,5 @@
 """The connector changes the fault matrix (integration_tests/test_faults.py) led to, one by one:
-repeated pages retried, malformed JSON retried, request timeouts set, the token masked in logs, the
+repeated pages and malformed JSON retried (HaloAnswerGuard, on every requester), request timeouts set, the token masked in logs, the
 token endpoint's redirects not followed, and an unavailable token endpoint reported as transient."""
 
 import json
@@ -9,14 +9,19 @@ import pytest
 import requests
 import yaml
 from airbyte_cdk.models import FailureType
-from airbyte_cdk.sources.declarative.requesters.error_handlers.http_response_filter import HttpResponseFilter
+from airbyte_cdk.sources.declarative.models import CompositeErrorHandler as CompositeErrorHandlerModel
+from airbyte_cdk.sources.declarative.parsers.manifest_component_transformer import (
+    ManifestComponentTransformer,
+)
+from airbyte_cdk.sources.declarative.parsers.manifest_reference_resolver import ManifestReferenceResolver
+from airbyte_cdk.sources.declarative.parsers.model_to_component_factory import ModelToComponentFactory
 from airbyte_cdk.sources.streams.http.error_handlers.response_models import ResponseAction
 from airbyte_cdk.utils.airbyte_secrets_utils import filter_secrets, update_secrets
 from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
-from source_halopsa import auth
+from source_halopsa import auth, components
 from source_halopsa.auth import token_source_for
-from source_halopsa.components import HaloRepeatedPageGuard
+from source_halopsa.components import HaloAnswerGuard, HaloPageIncrement, HaloRecordExtractor
 
 MANIFEST = yaml.safe_load((Path(__file__).parent.parent / "source_halopsa" / "manifest.yaml").read_text())
 INSTANCE = "https://acme.halopsa.com"
@@ -39,10 +44,10 @@ def _page(first_id, page_no, listing=LISTING):
 
 @pytest.fixture
 def guard():
-    return HaloRepeatedPageGuard(config={}, parameters={"name": "tickets"}, data_key="tickets")
+    return HaloAnswerGuard(config={}, parameters={"name": "tickets"}, data_key="tickets")
 
 
-class TestHaloRepeatedPageGuard:
+class TestRepeatedPages:
     def test_given_page_2_starting_like_page_1_when_interpreted_then_retried(self, guard):
         assert guard.interpret_response(_page(1, 1)) is None
         resolution = guard.interpret_response(_page(1, 2))
@@ -79,7 +84,6 @@ class TestHaloRepeatedPageGuard:
                 _response(f"{LISTING}&page_no=2", {"tickets": [{"id": 1}]}, 500), id="test_error_status"
             ),
             pytest.param(_response(f"{INSTANCE}/api/Status", [{"id": 1}]), id="test_not_paged"),
-            pytest.param(_response(f"{LISTING}&page_no=2", b'{"tickets": [{"id"'), id="test_malformed"),
             pytest.param(
                 _response(f"{LISTING}&page_no=2", {"record_count": 0, "tickets": []}), id="test_empty"
             ),
@@ -92,31 +96,15 @@ class TestHaloRepeatedPageGuard:
         guard.interpret_response(_page(1, 1))
         assert guard.interpret_response(response) is None
 
-    def test_given_manifest_when_read_then_every_paged_requester_uses_the_guard_with_ten_retries(self):
-        definitions = MANIFEST["definitions"]
-        handler = definitions["paged_error_handler"]
-        assert handler["error_handlers"][0]["class_name"].endswith("HaloRepeatedPageGuard")
-        assert (
-            handler["error_handlers"][0]["max_retries"] == definitions["error_handler"]["max_retries"] == 10
-        )
-        assert definitions["paged_stream"]["retriever"]["requester"]["error_handler"] == (
-            "#/definitions/paged_error_handler"
-        )
 
-
-class TestMalformedJsonFilter:
-    @pytest.fixture
-    def response_filter(self):
-        definition = {k: v for k, v in MANIFEST["definitions"]["retry_malformed_json"].items() if k != "type"}
-        return HttpResponseFilter(config={}, parameters={"name": "tickets"}, **definition)
-
+class TestUnreadableAnswers:
     @pytest.mark.parametrize(
         "body",
-        [b'{"record_count": 3, "tickets": [{"id": 1}, {"i', b"", b"<html>proxy error</html>"],
-        ids=["test_cut_short", "test_empty_body", "test_html"],
+        [b'{"record_count": 3, "tickets": [{"id": 1}, {"i', b"", b"<html>proxy error</html>", b"{}"],
+        ids=["test_cut_short", "test_empty_body", "test_html", "test_empty_object"],
     )
-    def test_given_body_that_is_not_json_when_filtered_then_retried(self, response_filter, body):
-        resolution = response_filter.matches(_response(f"{INSTANCE}/api/Tickets", body))
+    def test_given_body_that_is_not_json_when_interpreted_then_retried(self, guard, body):
+        resolution = guard.interpret_response(_response(f"{INSTANCE}/api/Tickets", body))
         assert resolution.response_action == ResponseAction.RETRY
         assert "tickets was not valid JSON" in resolution.error_message
 
@@ -125,21 +113,82 @@ class TestMalformedJsonFilter:
         [{"record_count": 0, "tickets": []}, [], [{"id": 1}]],
         ids=["test_envelope", "test_empty", "test_array"],
     )
-    def test_given_json_when_filtered_then_not_matched(self, response_filter, body):
-        assert response_filter.matches(_response(f"{INSTANCE}/api/Tickets", body)) is None
+    def test_given_json_when_interpreted_then_left_to_the_next_handler(self, guard, body):
+        assert guard.interpret_response(_response(f"{INSTANCE}/api/Tickets", body)) is None
 
-    def test_given_manifest_when_read_then_filter_follows_the_status_filters_of_both_handlers(self):
-        definitions = MANIFEST["definitions"]
-        assert definitions["error_handler"]["response_filters"][-1] == "#/definitions/retry_malformed_json"
-        actions = next(stream for stream in MANIFEST["streams"] if stream.get("name") == "actions")
-        filters = actions["retriever"]["requester"]["error_handler"]["response_filters"]
-        assert filters[-1] == "#/definitions/retry_malformed_json"
+    def test_given_json_when_read_by_guard_paginator_and_extractor_then_decoded_once(
+        self, guard, monkeypatch
+    ):
+        response = _response(f"{LISTING}&page_no=1", {"record_count": 2, "tickets": [{"id": 1}, {"id": 2}]})
+        calls = []
+        real_loads = components.orjson.loads
+        monkeypatch.setattr(components.orjson, "loads", lambda data: calls.append(1) or real_loads(data))
+        guard.interpret_response(response)
+        extractor = HaloRecordExtractor(data_key="tickets", parameters={}, config={})
+        assert [row["id"] for row in extractor.extract_records(response)] == [1, 2]
+        paginator = HaloPageIncrement(page_size=1, parameters={}, data_key="tickets")
+        assert paginator.next_page_token(response, 2, None, None) is None
+        assert len(calls) == 1
 
 
-def test_given_manifest_when_read_then_requests_have_connect_and_read_timeouts():
-    requester = MANIFEST["definitions"]["requester"]
-    assert requester["connect_timeout_in_seconds"] == 30
-    assert requester["read_timeout_in_seconds"] == 120
+def _manifest_handlers():
+    """Every error handler a requester of the manifest uses, built by the CDK's factory, with its stream."""
+    resolved = ManifestReferenceResolver().preprocess_manifest(MANIFEST)
+    resolved = ManifestComponentTransformer().propagate_types_and_parameters("", resolved, {})
+    factory = ModelToComponentFactory()
+    found = []
+
+    def visit(node, stream):
+        if isinstance(node, dict):
+            stream = node.get("name", stream) if node.get("type") == "DeclarativeStream" else stream
+            if node.get("type") == "HttpRequester":
+                found.append((stream, node["error_handler"]))
+            for value in node.values():
+                visit(value, stream)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value, stream)
+
+    visit(resolved["streams"], None)
+    return [
+        (stream, factory.create_component(CompositeErrorHandlerModel, handler, CONFIG))
+        for stream, handler in found
+    ]
+
+
+class TestEveryRequester:
+    """What each stream's requester does with an unreadable answer and with error statuses."""
+
+    @pytest.fixture(scope="class")
+    def handlers(self):
+        return _manifest_handlers()
+
+    def test_given_manifest_then_every_stream_has_its_requesters(self, handlers):
+        assert {stream for stream, _ in handlers} >= {
+            "tickets",
+            "actions",
+            "timesheet_events",
+            "project_milestones",
+        }
+
+    def test_given_answer_that_is_not_json_when_any_requester_reads_it_then_retried(self, handlers):
+        for stream, handler in handlers:
+            resolution = handler.interpret_response(_response(f"{INSTANCE}/api/Tickets", b"<html>"))
+            assert resolution.response_action == ResponseAction.RETRY, stream
+            assert "was not valid JSON" in resolution.error_message, stream
+            assert handler.max_retries == 10, stream
+
+    @pytest.mark.parametrize(
+        "status, action",
+        [(401, ResponseAction.RETRY), (403, ResponseAction.FAIL), (429, ResponseAction.RATE_LIMITED)],
+    )
+    def test_given_an_error_status_with_an_empty_body_when_read_then_the_status_decides(
+        self, handlers, status, action
+    ):
+        for stream, handler in handlers:
+            resolution = handler.interpret_response(_response(f"{INSTANCE}/api/Tickets", b"", status))
+            assert resolution.response_action == action, stream
+            assert "not valid JSON" not in (resolution.error_message or ""), stream
 
 
 class TestTokenSafety:

@@ -82,7 +82,7 @@ def test_given_other_seed_when_generated_then_different_data():
 
 def test_given_other_process_and_hash_seed_when_generated_then_byte_identical():
     code = (
-        "from unit_tests.simulator.test_sim_truth import _digest;"
+        "from halo_simulator.tests.test_sim_truth import _digest;"
         "from halo_simulator import SimulatorOptions;from halo_simulator.backend import TenantBackend;"
         "print(_digest(TenantBackend(SimulatorOptions(seed=7))))"
     )
