@@ -1,11 +1,16 @@
-"""The exact query string of every stream, pinned: Halo silently ignores a misspelled parameter.
+"""The exact requests of every stream, pinned: Halo silently ignores a misspelled parameter.
 
-Names come from Halo's swagger (halo-swagger-2024.json) and halopsa-api.md §2-4.
+The CDK's HttpMocker answers only the exact requests each test lists (time frozen, so windows are exact)
+and fails the test when one of them is never made. Names come from Halo's swagger
+(halo-swagger-2024.json) and halopsa-api.md §2-4.
 """
 
-from datetime import datetime, timedelta, timezone
+import json
+from pathlib import Path
 
+import freezegun
 import pytest
+import yaml
 from airbyte_cdk.models import (
     ConfiguredAirbyteCatalog,
     ConfiguredAirbyteStream,
@@ -13,10 +18,13 @@ from airbyte_cdk.models import (
     SyncMode,
 )
 from airbyte_cdk.test.entrypoint_wrapper import read
+from airbyte_cdk.test.mock_http import HttpMocker, HttpRequest, HttpResponse
 
 from source_halopsa import SourceHalopsa
+from source_halopsa.source import MANIFEST_PATH
 
 INSTANCE = "https://acme.halopsa.com"
+MANIFEST = yaml.safe_load(Path(MANIFEST_PATH).read_text())
 CONFIG = {
     "instance_url": INSTANCE,
     "client_id": "cid",
@@ -27,13 +35,13 @@ CONFIG = {
 }
 PAGED = {"pageinate": ["true"], "page_size": ["100"], "page_no": ["1"]}
 CUSTOM_FIELDS = {"include_custom_fields": ["3,5"]}  # every FieldInfo id, see _read
-TICKET_QUERY = {
+TICKET_QUERY_WITHOUT_CUSTOM_FIELDS = {
     **PAGED,
-    **CUSTOM_FIELDS,
     "includeslaactiondate": ["true"],
     "includeslatimer": ["true"],
     "order": ["id"],
 }
+TICKET_QUERY = {**TICKET_QUERY_WITHOUT_CUSTOM_FIELDS, **CUSTOM_FIELDS}
 # Unpaged lists ask for every row: without paging, Halo's default page is 50 rows (halopsa-api.md §9)
 UNPAGED = {"count": ["100000"]}
 # /Tickets lists tickets, project tasks and, with this, project headers under every reading of the flag
@@ -96,6 +104,19 @@ EXPECTED = {
     "charge_rates": ("ChargeRate", UNPAGED),
     "items": ("Item", {**PAGED, "includeactive": ["true"], "includeinactive": ["true"], "order": ["id"]}),
     "quotes": ("Quotation", {**PAGED, "includelines": ["true"], "order": ["id"]}),
+    # The swagger reads end_date as "end date greater than": sending one could drop appointments.
+    "appointments": (
+        "Appointment",
+        {
+            **PAGED,
+            "showall": ["true"],
+            "showappointments": ["true"],
+            "hidecompleted": ["false"],
+            "order": ["id"],
+        },
+    ),
+    # The parent list without custom fields; a first sync takes milestones from its rows.
+    "project_milestones": ("Projects", {**TICKET_QUERY_WITHOUT_CUSTOM_FIELDS}),
 }
 LAST_UPDATE = ("lastupdatefromdate", "lastupdatetodate")
 DATE_FILTERS = {
@@ -104,6 +125,8 @@ DATE_FILTERS = {
     "projects": LAST_UPDATE,
     "project_tasks": LAST_UPDATE,
     "timesheet_events": ("start_date", "end_date"),
+    "appointments": ("start_date",),
+    "project_milestones": LAST_UPDATE,
 }
 
 
@@ -119,70 +142,76 @@ def _catalog(name, sync_mode=SyncMode.full_refresh):
     )
 
 
-def _read(name, requests_mock, body):
-    requests_mock.post(f"{INSTANCE}/auth/token", json={"access_token": "tok", "expires_in": 3600})
-    requests_mock.get(f"{INSTANCE}/api/FieldInfo", json=[{"id": 5}, {"id": 3}])
-    requests_mock.get(f"{INSTANCE}/api/{EXPECTED.get(name, ('Actions',))[0]}", json=body)
-    catalog = _catalog(name)
-    requests_mock.reset_mock()
-    output = read(SourceHalopsa(config=CONFIG, catalog=catalog), CONFIG, catalog)
-    assert not output.errors, output.errors
-    return [
-        request
-        for request in requests_mock.request_history
-        if "/api/" in request.url
-        and ("fieldinfo" not in request.path or name == "field_info")
-        and request.qs.get("page_size") != ["1"]  # the custom-field check (read_context.py)
-    ]
+# The sync's frozen "now": every window of the table test ends here.
+NOW = "2026-11-30T12:00:00Z"
+WINDOWS = {
+    "lastupdatefromdate": "2026-11-01T00:00:00Z",
+    "lastupdatetodate": NOW,
+    "start_date": "2026-11-01T00:00:00Z",
+    "end_date": "2026-11-30T12:00:01Z",  # up to the next window's start: one second past the slice
+}
+CUSTOM_FIELD_STREAMS = {"tickets", "projects", "project_tasks", "opportunities", "deleted_tickets"}
+# What the custom-field check lists for each stream (one row, every custom field asked for): a row with
+# custom fields, so the check passes without reading a ticket alone (read_context.custom_fields_listed).
+CHECKED_LIST = {"opportunities": "Opportunities", "projects": "Projects"}
+# An answer per stream and the record ids it yields. Rows carry what the stream keeps them by: a task its
+# project parent, a line list its invoice.
+ROWS = {
+    "project_tasks": [{"id": 2, "parent_id": 9}],
+    "tickets": [{"id": 2, "parent_id": 0}],
+    "invoice_lines": [{"id": 7, "lines": [{"id": 2}]}],
+    "project_milestones": [{"id": 7, "last_update": "2026-11-02T00:00:00", "milestones": [{"id": 2}]}],
+}
 
 
+# The client-credentials grant, form-encoded in this order (auth.py).
+TOKEN_REQUEST = HttpRequest(
+    f"{INSTANCE}/auth/token",
+    query_params={"tenant": "acme"},
+    body="grant_type=client_credentials&client_id=cid&client_secret=s3cret-value&scope=all",
+)
+
+
+def _envelope(name, rows):
+    if name == "project_milestones":  # the list read is its parent's, the projects
+        name = "projects"
+    key = next(s["$parameters"]["data_key"] for s in MANIFEST["streams"] if s.get("name") == name)
+    return {"record_count": len(rows), key: rows}
+
+
+def _get(path, query):
+    return HttpRequest(f"{INSTANCE}/api/{path}", query_params=query)
+
+
+def _answer(body):
+    return HttpResponse(json.dumps(body))
+
+
+@freezegun.freeze_time(NOW)
 @pytest.mark.parametrize("name", sorted(EXPECTED))
-def test_given_stream_when_read_then_query_string_is_pinned(name, requests_mock):
+def test_given_stream_when_read_then_its_request_is_exactly_the_pinned_one(name):
+    """HttpMocker answers only the exact requests below, and fails if one of them is never made."""
     path, params = EXPECTED[name]
-    requests = _read(name, requests_mock, {"record_count": 0, name: []})
-    assert len(requests) == 1
-    query = {key: value for key, value in requests[0].qs.items() if key not in DATE_FILTERS.get(name, ())}
-    assert requests[0].path == f"/api/{path}".lower()
-    assert query == {key.lower(): [v.lower() for v in value] for key, value in params.items()}
-    for name_of_filter in DATE_FILTERS.get(name, ()):
-        assert name_of_filter in requests[0].qs
-
-
-def test_given_tickets_when_read_then_window_is_start_date_to_now(requests_mock):
-    request = _read("tickets", requests_mock, {"record_count": 0, "tickets": []})[0]
-    assert request.qs["lastupdatefromdate"] == ["2026-11-01t00:00:00z"]
-    assert request.qs["lastupdatetodate"][0] > "2026-11-01"
-
-
-def test_given_actions_when_read_then_one_day_windows_with_count(requests_mock):
-    # no ticket has an action yet: the window check (read_context.py) has nothing to look for
-    requests_mock.get(f"{INSTANCE}/api/Tickets", json={"record_count": 0, "tickets": []})
-    requests = _read("actions", requests_mock, {"record_count": 0, "actions": []})
-    # windows are read in parallel: in order of their start
-    requests = sorted(
-        (request for request in requests if request.path == "/api/actions"), key=lambda r: r.qs["startdate"]
-    )
-    assert len(requests) >= 20  # one per day since 2026-11-01
-    first = requests[0].qs
-    assert first == {
-        "count": ["1000"],
-        "excludesys": ["false"],
-        "startdate": ["2026-11-01t00:00:00z"],
-        # up to the next window's start: Halo's times carry fractions of a second
-        "enddate": ["2026-11-02t00:00:00z"],
-    }
-    assert requests[1].qs["startdate"] == ["2026-11-02t00:00:00z"]
-
-
-def test_given_timesheet_events_when_read_then_the_window_is_asked_one_second_past_its_end(requests_mock):
-    before = datetime.now(timezone.utc).replace(microsecond=0)
-    requests = _read("timesheet_events", requests_mock, [])
-    assert len(requests) == 1  # 90-day windows since 2026-11-01
-    assert requests[0].qs["start_date"] == ["2026-11-01t00:00:00z"]
-    asked_end = datetime.strptime(requests[0].qs["end_date"][0], "%Y-%m-%dt%H:%M:%Sz").replace(
-        tzinfo=timezone.utc
-    )
-    assert asked_end >= before + timedelta(seconds=1)
+    query = {**params, **{key: [WINDOWS[key]] for key in DATE_FILTERS.get(name, ())}}
+    rows = ROWS.get(name, [{"id": 2}])
+    with HttpMocker() as http:
+        http.post(TOKEN_REQUEST, _answer({"access_token": "tok", "expires_in": 3600}))
+        if name in CUSTOM_FIELD_STREAMS:
+            http.get(_get("FieldInfo", {"count": "100000"}), _answer([{"id": 5}, {"id": 3}]))
+            checked = {"pageinate": "true", "page_size": "1", "page_no": "1", "include_custom_fields": "3,5"}
+            listed = {"record_count": 1, "tickets": [{"id": 1, "customfields": [{"id": 3}]}]}
+            http.get(_get(CHECKED_LIST.get(name, "Tickets"), checked), _answer(listed))
+        if name == "project_tasks":  # which parents are projects: asked with the page's child rows
+            asked = {"ticketids": "2,9", "pageinate": "true", "page_size": "100", "page_no": "1"}
+            http.get(_get("Projects", asked), _answer({"record_count": 1, "tickets": [{"id": 9}]}))
+        if name == "tickets":  # project headers the window listed, which the stream drops: none
+            asked = {"lastupdatefromdate": WINDOWS["lastupdatefromdate"], **PAGED}
+            http.get(_get("Projects", asked), _answer({"record_count": 0, "tickets": []}))
+        body = rows if "count" in params and name != "agents" else _envelope(name, rows)
+        http.get(_get(path, query), _answer(body))
+        output = read(SourceHalopsa(config=CONFIG, catalog=_catalog(name)), CONFIG, _catalog(name))
+    assert not output.errors, [error.trace.error.message for error in output.errors]
+    assert [record.record.data["id"] for record in output.records] == [2]
 
 
 @pytest.mark.parametrize(
@@ -209,22 +238,6 @@ def test_given_a_timesheet_window_cut_short_when_read_then_it_is_asked_again_in_
     assert not output.errors and not output.records  # the cut answer is discarded, not emitted
     whole, first, second = asked
     assert first[0] == whole[0] and second[1] == whole[1] and first[1] == second[0]
-
-
-def test_given_appointments_when_read_then_only_a_start_bound(requests_mock):
-    """The swagger reads end_date as "end date greater than": sending one could drop appointments."""
-    requests_mock.post(f"{INSTANCE}/auth/token", json={"access_token": "tok", "expires_in": 3600})
-    requests_mock.get(f"{INSTANCE}/api/Appointment", json={"record_count": 0, "appointments": []})
-    catalog = _catalog("appointments")
-    read(SourceHalopsa(config=CONFIG, catalog=catalog), CONFIG, catalog)
-    assert requests_mock.last_request.qs == {
-        **PAGED,
-        "showall": ["true"],
-        "showappointments": ["true"],
-        "hidecompleted": ["false"],
-        "order": ["id"],
-        "start_date": ["2026-11-01t00:00:00z"],
-    }
 
 
 def test_given_project_milestones_when_read_then_one_full_project_read_per_project(requests_mock):
@@ -357,3 +370,54 @@ def test_given_clients_when_reading_crm_notes_then_one_request_per_client(reques
     assert all(r.qs["count"] == ["1000000"] for r in notes)
     # the same note answered for client 40 belongs to client 12 only
     assert [m.record.data["id"] for m in output.records] == [1]
+
+
+@freezegun.freeze_time(NOW)
+def test_given_contact_history_when_read_then_each_clients_notes_are_asked_for_exactly():
+    """The clients list, then one `/CRMNote?client_id=` per client asking for every note; before them the
+    check whether `count` is honoured (`count=1`, then `count=2`, without a client first)."""
+    clients = {"pageinate": "true", "order": "id", "includeactive": "true", "includeinactive": "true"}
+    with HttpMocker() as http:
+        http.post(TOKEN_REQUEST, _answer({"access_token": "tok", "expires_in": 3600}))
+        http.get(
+            _get("Client", {"pageinate": "true", "page_size": "5", "page_no": "1", "order": "id"}),
+            _answer({"record_count": 1, "clients": [{"id": 4}]}),
+        )
+        http.get(_get("CRMNote", {"count": "1"}), _answer([{"id": 1, "client_id": 4}]))
+        http.get(_get("CRMNote", {"count": "2"}), _answer([{"id": 1, "client_id": 4}, {"id": 2}]))
+        http.get(
+            _get("Client", {**clients, "page_size": "100", "page_no": "1"}),
+            _answer({"record_count": 1, "clients": [{"id": 4}]}),
+        )
+        http.get(
+            _get("CRMNote", {"client_id": "4", "count": "1000000"}),
+            _answer([{"id": 1, "client_id": 4}, {"id": 3, "client_id": 8}]),
+        )
+        output = read(
+            SourceHalopsa(config=CONFIG, catalog=_catalog("crm_notes")), CONFIG, _catalog("crm_notes")
+        )
+    assert not output.errors, [error.trace.error.message for error in output.errors]
+    # A note naming another client is that client's partition's to emit.
+    assert [record.record.data["id"] for record in output.records] == [1]
+
+
+@freezegun.freeze_time(NOW)
+def test_given_actions_when_read_then_one_exact_day_window_each():
+    """With no ticket acted on yet, the window check has nothing to look for: one request per day."""
+    days = [f"2026-11-{day:02d}T00:00:00Z" for day in range(1, 31)] + [NOW]
+    with HttpMocker() as http:
+        http.post(TOKEN_REQUEST, _answer({"access_token": "tok", "expires_in": 3600}))
+        http.get(
+            _get(
+                "Tickets",
+                {"pageinate": "true", "page_size": "100", "page_no": "1", "order": "lastactiondate",
+                 "orderdesc": "true"},
+            ),
+            _answer({"record_count": 0, "tickets": []}),
+        )  # fmt: skip
+        for start, end in zip(days, days[1:], strict=False):
+            asked_end = end if end != NOW else "2026-11-30T12:00:01Z"
+            window = {"startdate": start, "enddate": asked_end, "count": "1000", "excludesys": "false"}
+            http.get(_get("Actions", window), _answer({"record_count": 0, "actions": []}))
+        output = read(SourceHalopsa(config=CONFIG, catalog=_catalog("actions")), CONFIG, _catalog("actions"))
+    assert not output.errors, [error.trace.error.message for error in output.errors]
