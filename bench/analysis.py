@@ -21,6 +21,8 @@ PROBE_FIELDS_LISTED = "(probe: custom fields on list rows)"
 PROBE_CRMNOTE = "(probe: /CRMNote default page)"
 PROBE_PROJECTS = "(probe: project ids)"
 PROBE_TIMESHEETS = "(probe: earliest timesheet event)"
+PROBE_MILESTONES = "(probe: milestones on list rows)"
+_MILESTONES_PROBED = ("milestones", "probe")  # a seen_pages key: the milestones check listed its page
 OTHER = "(other: "  # prefix of a request no rule attributes; the report flags any
 
 # Endpoints that serve one stream each, by path.
@@ -152,9 +154,15 @@ def _label(
         # the events before the earliest ticket, asked before any stream; a sync's first window can come
         # before any other stream's request too, but an incremental one never starts in 2000
         return PROBE_TIMESHEETS, "probe"
+    if path == "/api/projects" and "lastupdatefromdate" not in params and params.get("page_size") == "20":
+        seen_pages[_MILESTONES_PROBED] += 1  # the milestones check's page, then one project read alone
+        return PROBE_MILESTONES, "probe"
     if path.startswith("/api/projects/"):
-        # the custom-field check reads one project alone before any stream; milestones read one per project
-        return (PROBE_FIELDS_LISTED, "probe") if not reading else ("project_milestones", "rows")
+        # before any stream: the milestones check, or the custom-field check where no /Tickets stream is
+        # selected; then project_milestones reads a project alone
+        if reading:
+            return "project_milestones", "rows"
+        return (PROBE_MILESTONES if seen_pages[_MILESTONES_PROBED] else PROBE_FIELDS_LISTED), "probe"
     if path in ("/api/projects", "/api/opportunities") and "order" not in params:
         if "include_custom_fields" in params:
             return PROBE_FIELDS_LISTED, "probe"

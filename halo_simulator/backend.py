@@ -313,10 +313,10 @@ class TenantBackend:
                     row["customfields"] = []
                 elif wanted is not None:
                     row["customfields"] = [c for c in row["customfields"] if c["id"] in wanted]
-                if no_milestones:
-                    row.pop("milestones", None)
-                    if world.project_list_milestones == "null":
-                        row["milestones"] = None
+                if no_milestones and "milestones" in row:  # project rows only
+                    row.pop("milestones")
+                    if world.project_list_milestones in ("null", "empty"):
+                        row["milestones"] = None if world.project_list_milestones == "null" else []
                 return row
 
             return fault_row

@@ -29,7 +29,7 @@ class World:
     unpaged_count: str = "honoured"  # "honoured" | "ignored"
     order: str = "honoured"  # "honoured" | "ignored"
     list_custom_fields: str = "honoured"  # "honoured" | "ignored"
-    project_list_milestones: str = "present"  # "present" | "absent" | "null"
+    project_list_milestones: str = "present"  # "present" | "absent" | "null" | "empty"
     project_tasks_in_tickets: str = "always"  # "always" | "includeprojects"
     crm_list_lastupdate: str = "absent"  # "absent" | "present"
     crm_list_change_filter: str = "honoured"  # "honoured" | "ignored"
@@ -148,6 +148,8 @@ SWITCHES: dict[str, dict] = {
             "absent": "list rows carry no `milestones`; only `GET /Projects/{id}` (and `/Tickets/{id}`) has them.",
             "null": 'list rows carry `"milestones": null` (a serializer that writes every property of `Faults`); '
             "only the single GETs fill it.",
+            "empty": 'list rows carry `"milestones": []` whatever the project has (a list initialised empty and '
+            "filled only for a single GET).",
         },
         "evidence": "§2.3 Projects: `milestones` is a property of the full `Faults` object in SWAGGER-2024, not "
         "of `Faults_List`; djpsa reads project details from `GET /Tickets/{id}`.",
@@ -268,6 +270,7 @@ WORLDS: dict[str, dict] = {
     "custom_fields_ignored": _w(list_custom_fields="ignored"),
     "project_list_without_milestones": _w(project_list_milestones="absent"),
     "project_list_milestones_null": _w(project_list_milestones="null"),
+    "project_list_milestones_empty": _w(project_list_milestones="empty"),
     "project_tasks_need_includeprojects": _w(project_tasks_in_tickets="includeprojects"),
     "crm_list_lastupdate": _w(crm_list_lastupdate="present"),
     "crm_list_change_filter_ignored": _w(crm_list_change_filter="ignored"),

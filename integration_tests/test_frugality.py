@@ -143,13 +143,19 @@ def test_given_shifts_before_the_first_ticket_when_syncing_timesheets_then_windo
 
 @pytest.mark.parametrize(
     "world, read_alone_first",
-    [("default", False), ("project_list_without_milestones", True), ("project_list_milestones_null", True)],
+    [
+        ("default", False),
+        ("project_list_without_milestones", True),
+        ("project_list_milestones_null", True),
+        ("project_list_milestones_empty", True),
+    ],
 )
 def test_given_project_rows_with_or_without_milestones_when_syncing_then_projects_read_alone_only_when_needed(
     world, read_alone_first
 ):
-    """A first sync takes milestones from the project rows where Halo lists them, else reads each project
-    alone; a later sync reads alone only the projects that changed."""
+    """A first sync takes milestones from the project rows where a check (one row against its project read
+    alone) finds Halo lists them in full, else reads each project alone; a later sync reads alone only the
+    projects that changed."""
     from halo_simulator import HaloSimulator, SimulatorOptions
     from halo_simulator.worlds import WORLDS
 
@@ -159,7 +165,7 @@ def test_given_project_rows_with_or_without_milestones_when_syncing_then_project
         first = read_streams(config, ["project_milestones"], sync_mode=SyncMode.incremental)
         alone = [e for e in sim.stats()["log"] if e["path"].lower().startswith("/api/projects/")]
         assert not first.errors
-        assert len(alone) == (projects if read_alone_first else 0)
+        assert len(alone) == (projects if read_alone_first else 1)  # 1: the check's project
         assert sorted(r.record.data["id"] for r in first.records) == sorted(
             row["id"] for row in oracle.expected(sim, "project_milestones")
         )

@@ -47,6 +47,7 @@ EXTRA_FIELDS = {"alastupdate", "slastupdate", "ulastupdate", "dlastupdate"}
 LEFT_OUT = {
     "project_list_without_milestones": {"projects": {"milestones"}},
     "project_list_milestones_null": {"projects": {"milestones"}},
+    "project_list_milestones_empty": {"projects": {"milestones"}},
     "hostile": {"projects": {"milestones"}},
 }
 PRIMARY_KEYS = {"actions": ["ticket_id", "id"]}

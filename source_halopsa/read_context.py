@@ -41,6 +41,7 @@ HISTORY_START_KEY = "_halo_history_start"
 TIMESHEET_START_KEY = "_halo_timesheet_start"
 CUSTOM_FIELD_IDS_KEY = "_halo_custom_field_ids"
 ACTIONS_WINDOW_KEY = "_halo_actions_window"
+MILESTONES_LISTED_KEY = "_halo_milestones_listed"  # read by the manifest's project_milestones parent
 REFUSALS_KEY = "_halo_refusals"  # stream name -> why it stops, read by HaloRecordExtractor
 CUSTOM_FIELDS = "(streams with custom fields)"  # the refusal key for every stream asking for them
 CRMNOTE_DEFAULT_PAGE_KEY = "_halo_default_page_possible_CRMNote"  # read by HaloRecordExtractor
@@ -93,6 +94,13 @@ def with_read_context(
         )
         if history:
             context[TIMESHEET_START_KEY] = earliest_timesheet_date(config, history)
+    # project_milestones reads lazily from the project rows only while it has no state (the CDK's rule).
+    if (
+        "project_milestones" in selected
+        and MILESTONES_LISTED_KEY not in config
+        and not saved.get("project_milestones")
+    ):
+        context[MILESTONES_LISTED_KEY] = milestones_listed(config)
     # A check that fails, or cannot be made, stops only the streams that depend on it (HaloRecordExtractor).
     refusals: dict[str, str] = {}
     if "actions" in selected and ACTIONS_WINDOW_KEY not in config:
@@ -523,6 +531,47 @@ def _custom_field_list(selected: set[str]) -> str:
     if selected & {"tickets", "project_tasks", "deleted_tickets"}:
         return "Tickets"
     return "Projects" if "projects" in selected else "Opportunities"
+
+
+def milestones_listed(config: Mapping[str, Any]) -> bool:
+    """Whether /Projects list rows carry each project's milestones in full (the 2024 swagger has them only
+    on a project's own record, `Faults`, not on `Faults_List`).
+
+    The row of the first page holding the most milestones is compared with that project read alone. A page
+    where no row holds any proves nothing (rows may always carry an empty list), so it counts as "no", as
+    does a check that cannot be made: a first sync then reads each project alone, which loses nothing.
+    """
+    try:
+        page = _get(config, "Projects", _FIRST_PROJECTS)
+        listed = [
+            row for row in page_rows(page, "tickets", "/Projects") if _milestone_rows(row.get("milestones"))
+        ]
+        if not listed:
+            return False
+        row = max(listed, key=lambda candidate: len(candidate["milestones"]))
+        single = _get(config, f"Projects/{row['id']}", {"includedetails": "true"})
+    except (requests.RequestException, ValueError, KeyError) as error:
+        logger.warning(f"Could not check whether /Projects rows carry milestones ({type(error).__name__}).")
+        return False
+    full = single.get("milestones") if isinstance(single, dict) else None
+    if _milestone_ids(full) != _milestone_ids(row["milestones"]):
+        logger.info(
+            f"Halo's /Projects row for project {row['id']} does not list the milestones its own record has: "
+            "project_milestones reads each project alone on this first sync."
+        )
+        return False
+    return True
+
+
+_FIRST_PROJECTS = {"pageinate": "true", "page_size": "20", "page_no": "1", "order": "id"}
+
+
+def _milestone_rows(value: Any) -> bool:
+    return isinstance(value, list) and bool(value) and all(isinstance(item, dict) for item in value)
+
+
+def _milestone_ids(value: Any) -> list[str] | None:
+    return sorted(str(item.get("id")) for item in value) if _milestone_rows(value) else None
 
 
 def custom_fields_listed(config: Mapping[str, Any], ids: str, path: str = "Tickets") -> bool:

@@ -142,7 +142,7 @@ def _manifest_handlers():
         if isinstance(node, dict):
             stream = node.get("name", stream) if node.get("type") == "DeclarativeStream" else stream
             if node.get("type") == "HttpRequester":
-                found.append((stream, node["error_handler"]))
+                found.append((stream, node["path"], node["error_handler"]))
             for value in node.values():
                 visit(value, stream)
         elif isinstance(node, list):
@@ -151,8 +151,8 @@ def _manifest_handlers():
 
     visit(resolved["streams"], None)
     return [
-        (stream, factory.create_component(CompositeErrorHandlerModel, handler, CONFIG))
-        for stream, handler in found
+        (stream, path, factory.create_component(CompositeErrorHandlerModel, handler, CONFIG))
+        for stream, path, handler in found
     ]
 
 
@@ -164,7 +164,7 @@ class TestEveryRequester:
         return _manifest_handlers()
 
     def test_given_manifest_then_every_stream_has_its_requesters(self, handlers):
-        assert {stream for stream, _ in handlers} >= {
+        assert {stream for stream, _, _ in handlers} >= {
             "tickets",
             "actions",
             "timesheet_events",
@@ -172,7 +172,7 @@ class TestEveryRequester:
         }
 
     def test_given_answer_that_is_not_json_when_any_requester_reads_it_then_retried(self, handlers):
-        for stream, handler in handlers:
+        for stream, _, handler in handlers:
             resolution = handler.interpret_response(_response(f"{INSTANCE}/api/Tickets", b"<html>"))
             assert resolution.response_action == ResponseAction.RETRY, stream
             assert "was not valid JSON" in resolution.error_message, stream
@@ -185,10 +185,32 @@ class TestEveryRequester:
     def test_given_an_error_status_with_an_empty_body_when_read_then_the_status_decides(
         self, handlers, status, action
     ):
-        for stream, handler in handlers:
+        for stream, _, handler in handlers:
             resolution = handler.interpret_response(_response(f"{INSTANCE}/api/Tickets", b"", status))
             assert resolution.response_action == action, stream
             assert "not valid JSON" not in (resolution.error_message or ""), stream
+
+    def test_given_404_when_read_then_a_list_fails_and_a_record_read_alone_is_skipped(self, handlers):
+        """A list that is not there means a wrong Instance URL; a record read alone was deleted meanwhile."""
+        for stream, path, handler in handlers:
+            resolution = handler.interpret_response(_response(f"{INSTANCE}/api/Tickets", b"", 404))
+            read_alone = "stream_partition" in path or "stream_slice" in path
+            assert resolution.response_action == (
+                ResponseAction.IGNORE if read_alone else ResponseAction.FAIL
+            ), (
+                stream,
+                path,
+            )
+
+    @pytest.mark.parametrize(
+        "answer",
+        [_response(f"{INSTANCE}/api/Tickets", b"<html>", 503), requests.ConnectionError("reset")],
+        ids=["test_503", "test_connection_reset"],
+    )
+    def test_given_a_transient_failure_when_read_then_retried_with_halos_backoff(self, handlers, answer):
+        for stream, _, handler in handlers:
+            assert handler.interpret_response(answer).response_action == ResponseAction.RETRY, stream
+            assert [type(b).__name__ for b in handler.backoff_strategies] == ["HaloBackoff"], stream
 
 
 class TestTokenSafety:

@@ -187,29 +187,59 @@ def _answer(body):
     return HttpResponse(json.dumps(body))
 
 
+class _Halo:
+    """HttpMocker's exact requests, each of which the test then requires to have been made exactly once
+    (as a context manager, HttpMocker alone does not check that a mocked request was made)."""
+
+    def __init__(self, http):
+        self.http, self.expected = http, []
+        self.post(TOKEN_REQUEST, {"access_token": "tok", "expires_in": 3600})
+
+    def get(self, path, query, body):
+        request = _get(path, query)
+        self.http.get(request, _answer(body))
+        self.expected.append(request)
+
+    def post(self, request, body):
+        self.http.post(request, _answer(body))
+        self.expected.append(request)
+
+    def verify(self):
+        for request in self.expected:
+            self.http.assert_number_of_calls(request, 1)
+
+
 @freezegun.freeze_time(NOW)
 @pytest.mark.parametrize("name", sorted(EXPECTED))
 def test_given_stream_when_read_then_its_request_is_exactly_the_pinned_one(name):
-    """HttpMocker answers only the exact requests below, and fails if one of them is never made."""
+    """HttpMocker answers only the exact requests below; each must be made exactly once."""
     path, params = EXPECTED[name]
     query = {**params, **{key: [WINDOWS[key]] for key in DATE_FILTERS.get(name, ())}}
     rows = ROWS.get(name, [{"id": 2}])
     with HttpMocker() as http:
-        http.post(TOKEN_REQUEST, _answer({"access_token": "tok", "expires_in": 3600}))
+        halo = _Halo(http)
         if name in CUSTOM_FIELD_STREAMS:
-            http.get(_get("FieldInfo", {"count": "100000"}), _answer([{"id": 5}, {"id": 3}]))
+            halo.get("FieldInfo", {"count": "100000"}, [{"id": 5}, {"id": 3}])
             checked = {"pageinate": "true", "page_size": "1", "page_no": "1", "include_custom_fields": "3,5"}
             listed = {"record_count": 1, "tickets": [{"id": 1, "customfields": [{"id": 3}]}]}
-            http.get(_get(CHECKED_LIST.get(name, "Tickets"), checked), _answer(listed))
+            halo.get(CHECKED_LIST.get(name, "Tickets"), checked, listed)
         if name == "project_tasks":  # which parents are projects: asked with the page's child rows
             asked = {"ticketids": "2,9", "pageinate": "true", "page_size": "100", "page_no": "1"}
-            http.get(_get("Projects", asked), _answer({"record_count": 1, "tickets": [{"id": 9}]}))
+            halo.get("Projects", asked, {"record_count": 1, "tickets": [{"id": 9}]})
+        if name == "project_milestones":  # whether list rows carry milestones: a row against its project
+            halo.get(
+                "Projects",
+                {"pageinate": "true", "page_size": "20", "page_no": "1", "order": "id"},
+                _envelope(name, rows),
+            )
+            halo.get("Projects/7", {"includedetails": "true"}, {"id": 7, "milestones": [{"id": 2}]})
         if name == "tickets":  # project headers the window listed, which the stream drops: none
             asked = {"lastupdatefromdate": WINDOWS["lastupdatefromdate"], **PAGED}
-            http.get(_get("Projects", asked), _answer({"record_count": 0, "tickets": []}))
+            halo.get("Projects", asked, {"record_count": 0, "tickets": []})
         body = rows if "count" in params and name != "agents" else _envelope(name, rows)
-        http.get(_get(path, query), _answer(body))
+        halo.get(path, query, body)
         output = read(SourceHalopsa(config=CONFIG, catalog=_catalog(name)), CONFIG, _catalog(name))
+        halo.verify()
     assert not output.errors, [error.trace.error.message for error in output.errors]
     assert [record.record.data["id"] for record in output.records] == [2]
 
@@ -279,6 +309,10 @@ def test_given_project_rows_carrying_milestones_when_first_read_then_no_project_
         {"id": 10, "last_update": "2026-11-03T00:00:00"},
     ]
     requests_mock.get(f"{INSTANCE}/api/Projects", json={"record_count": 4, "tickets": rows})
+    # the read-time check: the row with the most milestones against its project read alone
+    requests_mock.get(
+        f"{INSTANCE}/api/Projects/7", json={"id": 7, "milestones": [{"id": 1, "name": "Design"}]}
+    )
     requests_mock.get(f"{INSTANCE}/api/Projects/9", json={"id": 9, "milestones": [{"id": 2}]})
     requests_mock.get(f"{INSTANCE}/api/Projects/10", json={"id": 10, "milestones": [{"id": 3}]})
     catalog = _catalog("project_milestones", SyncMode.incremental)
@@ -290,8 +324,35 @@ def test_given_project_rows_carrying_milestones_when_first_read_then_no_project_
         (3, 10),
     ]
     singles = [r for r in requests_mock.request_history if r.path.startswith("/api/projects/")]
-    assert sorted(r.path for r in singles) == ["/api/projects/10", "/api/projects/9"]
+    assert sorted(r.path for r in singles) == ["/api/projects/10", "/api/projects/7", "/api/projects/9"]
     assert all(r.qs == {"includedetails": ["true"]} for r in singles)
+
+
+@pytest.mark.parametrize(
+    "listed, alone",
+    [
+        pytest.param([], [{"id": 3}], id="rows always carry an empty list"),
+        pytest.param([{"id": 3}], [{"id": 3}, {"id": 4}], id="rows carry some of them"),
+        pytest.param([3], [{"id": 3}], id="rows carry ids, not milestones"),
+    ],
+)
+def test_given_project_rows_not_carrying_every_milestone_when_first_read_then_each_project_is_read_alone(
+    requests_mock, listed, alone
+):
+    requests_mock.post(f"{INSTANCE}/auth/token", json={"access_token": "tok", "expires_in": 3600})
+    rows = [
+        {"id": 7, "last_update": "2026-11-02T00:00:00", "milestones": listed},
+        {"id": 8, "last_update": "2026-11-02T00:00:00", "milestones": []},
+    ]
+    requests_mock.get(f"{INSTANCE}/api/Projects", json={"record_count": 2, "tickets": rows})
+    requests_mock.get(f"{INSTANCE}/api/Projects/7", json={"id": 7, "milestones": alone})
+    requests_mock.get(f"{INSTANCE}/api/Projects/8", json={"id": 8, "milestones": []})
+    catalog = _catalog("project_milestones", SyncMode.incremental)
+    output = read(SourceHalopsa(config=CONFIG, catalog=catalog), CONFIG, catalog)
+    assert not output.errors
+    assert sorted(r.record.data["id"] for r in output.records) == [m["id"] for m in alone]
+    singles = {r.path for r in requests_mock.request_history if r.path.startswith("/api/projects/")}
+    assert singles == {"/api/projects/7", "/api/projects/8"}
 
 
 def test_given_state_when_reading_milestones_then_each_changed_project_is_read_alone(requests_mock):
@@ -300,10 +361,12 @@ def test_given_state_when_reading_milestones_then_each_changed_project_is_read_a
     requests_mock.get(f"{INSTANCE}/api/FieldInfo", json=[])
     rows = [{"id": 7, "last_update": "2026-11-20T00:00:00", "milestones": [{"id": 1}]}]
     requests_mock.get(f"{INSTANCE}/api/Projects", json={"record_count": 1, "tickets": rows})
-    requests_mock.get(f"{INSTANCE}/api/Projects/7", json={"id": 7, "milestones": [{"id": 1}, {"id": 5}]})
+    requests_mock.get(f"{INSTANCE}/api/Projects/7", json={"id": 7, "milestones": [{"id": 1}]})
     catalog = _catalog("project_milestones", SyncMode.incremental)
     first = read(SourceHalopsa(config=CONFIG, catalog=catalog), CONFIG, catalog)
     state = [first.state_messages[-1].state]
+    # a milestone added to the project, whose list row the lookback lists again
+    requests_mock.get(f"{INSTANCE}/api/Projects/7", json={"id": 7, "milestones": [{"id": 1}, {"id": 5}]})
     listed = requests_mock.call_count
     second = read(SourceHalopsa(config=CONFIG, catalog=catalog, state=state), CONFIG, catalog, state=state)
     assert not second.errors
@@ -378,24 +441,28 @@ def test_given_contact_history_when_read_then_each_clients_notes_are_asked_for_e
     check whether `count` is honoured (`count=1`, then `count=2`, without a client first)."""
     clients = {"pageinate": "true", "order": "id", "includeactive": "true", "includeinactive": "true"}
     with HttpMocker() as http:
-        http.post(TOKEN_REQUEST, _answer({"access_token": "tok", "expires_in": 3600}))
-        http.get(
-            _get("Client", {"pageinate": "true", "page_size": "5", "page_no": "1", "order": "id"}),
-            _answer({"record_count": 1, "clients": [{"id": 4}]}),
+        halo = _Halo(http)
+        halo.get(
+            "Client",
+            {"pageinate": "true", "page_size": "5", "page_no": "1", "order": "id"},
+            {"record_count": 1, "clients": [{"id": 4}]},
         )
-        http.get(_get("CRMNote", {"count": "1"}), _answer([{"id": 1, "client_id": 4}]))
-        http.get(_get("CRMNote", {"count": "2"}), _answer([{"id": 1, "client_id": 4}, {"id": 2}]))
-        http.get(
-            _get("Client", {**clients, "page_size": "100", "page_no": "1"}),
-            _answer({"record_count": 1, "clients": [{"id": 4}]}),
+        halo.get("CRMNote", {"count": "1"}, [{"id": 1, "client_id": 4}])
+        halo.get("CRMNote", {"count": "2"}, [{"id": 1, "client_id": 4}, {"id": 2}])
+        halo.get(
+            "Client",
+            {**clients, "page_size": "100", "page_no": "1"},
+            {"record_count": 1, "clients": [{"id": 4}]},
         )
-        http.get(
-            _get("CRMNote", {"client_id": "4", "count": "1000000"}),
-            _answer([{"id": 1, "client_id": 4}, {"id": 3, "client_id": 8}]),
+        halo.get(
+            "CRMNote",
+            {"client_id": "4", "count": "1000000"},
+            [{"id": 1, "client_id": 4}, {"id": 3, "client_id": 8}],
         )
         output = read(
             SourceHalopsa(config=CONFIG, catalog=_catalog("crm_notes")), CONFIG, _catalog("crm_notes")
         )
+        halo.verify()
     assert not output.errors, [error.trace.error.message for error in output.errors]
     # A note naming another client is that client's partition's to emit.
     assert [record.record.data["id"] for record in output.records] == [1]
@@ -406,18 +473,13 @@ def test_given_actions_when_read_then_one_exact_day_window_each():
     """With no ticket acted on yet, the window check has nothing to look for: one request per day."""
     days = [f"2026-11-{day:02d}T00:00:00Z" for day in range(1, 31)] + [NOW]
     with HttpMocker() as http:
-        http.post(TOKEN_REQUEST, _answer({"access_token": "tok", "expires_in": 3600}))
-        http.get(
-            _get(
-                "Tickets",
-                {"pageinate": "true", "page_size": "100", "page_no": "1", "order": "lastactiondate",
-                 "orderdesc": "true"},
-            ),
-            _answer({"record_count": 0, "tickets": []}),
-        )  # fmt: skip
+        halo = _Halo(http)
+        newest_action = {"pageinate": "true", "page_size": "100", "page_no": "1", "order": "lastactiondate"}
+        halo.get("Tickets", {**newest_action, "orderdesc": "true"}, {"record_count": 0, "tickets": []})
         for start, end in zip(days, days[1:], strict=False):
             asked_end = end if end != NOW else "2026-11-30T12:00:01Z"
             window = {"startdate": start, "enddate": asked_end, "count": "1000", "excludesys": "false"}
-            http.get(_get("Actions", window), _answer({"record_count": 0, "actions": []}))
+            halo.get("Actions", window, {"record_count": 0, "actions": []})
         output = read(SourceHalopsa(config=CONFIG, catalog=_catalog("actions")), CONFIG, _catalog("actions"))
+        halo.verify()
     assert not output.errors, [error.trace.error.message for error in output.errors]

@@ -297,11 +297,16 @@ def test_given_project_list_without_milestones_when_listing_then_only_single_get
     assert any(p["milestones"] for p in truth)
 
 
-def test_given_project_list_milestones_null_when_listing_then_rows_carry_null(make_sim):
-    s = world_sim(make_sim, "project_list_milestones_null")
+@pytest.mark.parametrize(
+    "world, listed", [("project_list_milestones_null", None), ("project_list_milestones_empty", [])]
+)
+def test_given_project_list_milestones_null_or_empty_when_listing_then_only_single_get_has_them(
+    make_sim, world, listed
+):
+    s = world_sim(make_sim, world)
     c = HaloClient(s)
     rows = c.read_paged("/api/Projects", "tickets")
-    assert rows and all(r["milestones"] is None for r in rows)
+    assert rows and all(r["milestones"] == listed for r in rows)
     full = [c.json(f"/api/Projects/{r['id']}")["milestones"] for r in rows]
     assert any(full)
 
