@@ -38,7 +38,7 @@ from airbyte_cdk.utils.traced_exception import AirbyteTracedException
 
 from source_halopsa.auth import rate_limit_wait_seconds, token_source_for
 from source_halopsa.budget import charge, requests_charged_to
-from source_halopsa.config import ConfigError, check_url, normalize_config, parse_start_date
+from source_halopsa.config import ConfigError, check_field, normalize_config
 from source_halopsa.progress import emit_estimate, is_first_page
 from source_halopsa.read_context import CUSTOM_FIELDS, DEFAULT_PAGE_ROWS, REFUSALS_KEY, project_ids
 from source_halopsa.records import (
@@ -62,28 +62,15 @@ class HaloConfigNormalization(ConfigTransformation):
 
 
 @dataclass
-class HaloUrlValidation(ValidationStrategy):
-    """Rejects URLs without a scheme, or with http on a host other than loopback, in one line."""
+class HaloConfigValidation(ValidationStrategy):
+    """Rejects a config field's value that cannot work, in one line naming the field and the fix, before
+    any request is made (the spec's own validation names no field)."""
 
-    field_name: str = "instance_url"
+    field_name: str
 
     def validate(self, value: Any) -> None:
         try:
-            check_url(self.field_name, value)
-        except ConfigError as error:
-            raise AirbyteTracedException(message=str(error), failure_type=FailureType.config_error) from None
-
-
-class HaloStartDateValidation(ValidationStrategy):
-    """Rejects a start date that is not ISO 8601 before any request is made."""
-
-    def validate(self, value: Any) -> None:
-        if value is None:
-            return
-        try:
-            if not isinstance(value, str):
-                raise ConfigError("Start date must be text such as 2024-01-01T00:00:00Z.")
-            parse_start_date(value)
+            check_field(self.field_name, value)
         except ConfigError as error:
             raise AirbyteTracedException(message=str(error), failure_type=FailureType.config_error) from None
 
@@ -277,12 +264,15 @@ def _retry(message: str) -> ErrorResolution:
 
 def answer_body(response: requests.Response) -> Any:
     """The decoded JSON of a Halo answer, decoded once and kept on the response: the guard, the paginator
-    and the extractor all read it. Raises orjson.JSONDecodeError for a body that is not JSON."""
+    and the extractor all read it, and so does the CDK's `response.json()` (the manifest's response-filter
+    predicates), which would otherwise decode it again with the stdlib. Raises orjson.JSONDecodeError for a
+    body that is not JSON."""
     # Not getattr: the CDK's SafeResponse (a lazily read child's answer) makes up None for any attribute.
     body = response.__dict__.get(_ANSWER_BODY, _UNDECODED)
     if body is _UNDECODED:
         body = orjson.loads(response.content)
         setattr(response, _ANSWER_BODY, body)
+        response.json = lambda **_: body  # this one response's method: requests itself is unchanged
     return body
 
 

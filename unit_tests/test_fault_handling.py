@@ -203,6 +203,27 @@ class TestEveryRequester:
             )
 
     @pytest.mark.parametrize(
+        "rows, action", [(1000, ResponseAction.SPLIT_REQUEST_WINDOW), (999, ResponseAction.SUCCESS)]
+    )
+    def test_given_a_window_answer_when_read_then_split_if_cut_short_and_decoded_once(
+        self, handlers, monkeypatch, rows, action
+    ):
+        """The window streams' split predicate (Jinja) reads the guard's decode, not a stdlib one."""
+        stdlib = []
+        real = requests.models.complexjson.loads
+        monkeypatch.setattr(
+            requests.models.complexjson, "loads", lambda *a, **k: stdlib.append(1) or real(*a, **k)
+        )
+        keys = {"actions": "actions", "timesheet_events": "timesheetevents"}
+        windows = [(stream, handler) for stream, _, handler in handlers if stream in keys]
+        assert len(windows) == 2
+        for stream, handler in windows:
+            body = {"record_count": rows, keys[stream]: [{"id": n} for n in range(rows)]}
+            resolution = handler.interpret_response(_response(f"{INSTANCE}/api/{stream}?count=100000", body))
+            assert resolution.response_action == action, stream
+        assert stdlib == []
+
+    @pytest.mark.parametrize(
         "answer",
         [_response(f"{INSTANCE}/api/Tickets", b"<html>", 503), requests.ConnectionError("reset")],
         ids=["test_503", "test_connection_reset"],
