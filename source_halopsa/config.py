@@ -148,42 +148,50 @@ def parse_start_date(value: str) -> datetime:
 
 def validate_config(config: Mapping[str, Any]) -> None:
     """Raise ConfigError for the first problem found, in form order."""
-    check_url("instance_url", config.get("instance_url"))
-    for key in ("client_id", "client_secret"):
-        value = config.get(key)
+    for field in _TITLES:
+        if field in REQUIRED_FIELDS or field in config:
+            check_field(field, config.get(field))
+
+
+def check_field(field: str, value: Any) -> None:
+    """Raise ConfigError if one field's value cannot work; None is a value left empty."""
+    if field == "instance_url" or (field == "authorization_server_url" and value is not None):
+        check_url(field, value)
+    elif field in ("client_id", "client_secret"):
         if value is not None and not isinstance(value, str):
             raise ConfigError(
-                f"{_TITLES[key]} must be text, not {type(value).__name__}: copy it from Configuration > "
+                f"{_TITLES[field]} must be text, not {type(value).__name__}: copy it from Configuration > "
                 "Integrations > Halo API > your API application in Halo."
             )
         if not isinstance(value, str) or not value.strip():
             raise ConfigError(
-                f"{_TITLES[key]} is empty: copy it from Configuration > Integrations > Halo API > your "
+                f"{_TITLES[field]} is empty: copy it from Configuration > Integrations > Halo API > your "
                 "API application in Halo."
             )
-    if config.get("authorization_server_url") is not None:
-        check_url("authorization_server_url", config["authorization_server_url"])
-    for key in ("tenant", "scope"):
-        if key in config and not isinstance(config[key], str):
-            raise ConfigError(f"{_TITLES[key]} must be text, not {type(config[key]).__name__}.")
-    if config.get("start_date") is not None:
-        if not isinstance(config["start_date"], str):
+    elif field in ("tenant", "scope"):
+        if not isinstance(value, str):
+            raise ConfigError(f"{_TITLES[field]} must be text, not {type(value).__name__}.")
+    elif field == "start_date":
+        if value is None:
+            return
+        if not isinstance(value, str):
             raise ConfigError("Start date must be text such as 2024-01-01T00:00:00Z.")
-        parse_start_date(config["start_date"])
-    # The bounds of the spec's integer fields, checked here so that the message names the field.
-    for key, low, high in (
-        ("lookback_window_minutes", 0, 10080),
-        ("rate_limit_requests", 1, None),
-        ("rate_limit_window_seconds", 1, None),
-        ("actions_window_days", 1, 31),
-    ):
-        value = config.get(key)
-        if value is not None and (
-            isinstance(value, bool) or not isinstance(value, int) or value < low or (high and value > high)
-        ):
+        parse_start_date(value)
+    elif field in _BOUNDS and value is not None:
+        # The spec's bounds, checked here so that the message names the field.
+        low, high = _BOUNDS[field]
+        if isinstance(value, bool) or not isinstance(value, int) or value < low or (high and value > high):
             bounds = f"from {low} to {high}" if high else f"of at least {low}"
-            raise ConfigError(f"{_TITLES[key]} must be a whole number {bounds}, not {shown(repr(value))}.")
+            raise ConfigError(f"{_TITLES[field]} must be a whole number {bounds}, not {shown(repr(value))}.")
 
+
+REQUIRED_FIELDS = ("instance_url", "client_id", "client_secret")
+_BOUNDS = {
+    "lookback_window_minutes": (0, 10080),
+    "rate_limit_requests": (1, None),
+    "rate_limit_window_seconds": (1, None),
+    "actions_window_days": (1, 31),
+}
 
 _TITLES = {
     "instance_url": "Instance URL",

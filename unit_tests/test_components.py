@@ -9,10 +9,9 @@ from source_halopsa.components import (
     HaloAuthenticator,
     HaloBackoff,
     HaloConfigNormalization,
+    HaloConfigValidation,
     HaloPageIncrement,
     HaloRecordExtractor,
-    HaloStartDateValidation,
-    HaloUrlValidation,
 )
 
 CONFIG = {
@@ -241,16 +240,27 @@ class TestHaloConfigNormalization:
         assert config["instance_url"] == "https://acme.halopsa.com"
 
 
-class TestValidations:
-    def test_given_http_public_url_when_validating_then_config_error(self):
+class TestHaloConfigValidation:
+    @pytest.mark.parametrize(
+        "field, value, message",
+        [
+            ("instance_url", "http://acme.halopsa.com", "Instance URL 'http://acme.halopsa.com' uses http"),
+            ("start_date", "next tuesday", "Start date 'next tuesday' is not an ISO 8601 date"),
+            ("client_secret", "  ", "Client Secret is empty"),
+            ("rate_limit_requests", 0, "Rate limit: requests must be a whole number of at least 1, not 0."),
+        ],
+    )
+    def test_given_value_that_cannot_work_when_validating_then_one_line_config_error(
+        self, field, value, message
+    ):
         with pytest.raises(AirbyteTracedException) as error:
-            HaloUrlValidation().validate("http://acme.halopsa.com")
+            HaloConfigValidation(field_name=field).validate(value)
         assert error.value.failure_type.value == "config_error"
+        assert error.value.message.startswith(message) and "\n" not in error.value.message
 
-    def test_given_bad_start_date_when_validating_then_config_error(self):
-        with pytest.raises(AirbyteTracedException):
-            HaloStartDateValidation().validate("next tuesday")
-        HaloStartDateValidation().validate(None)
+    @pytest.mark.parametrize("field", ["start_date", "authorization_server_url", "lookback_window_minutes"])
+    def test_given_optional_field_left_empty_when_validating_then_accepted(self, field):
+        HaloConfigValidation(field_name=field).validate(None)
 
 
 class TestHaloAuthenticator:
