@@ -91,25 +91,24 @@ def _looks_like_datetime(value: str) -> bool:
     )
 
 
-def _normalize(key: str, value: Any) -> Any:
-    if isinstance(value, str):
-        return normalize_datetime(value) if _looks_like_datetime(value) else value
-    if isinstance(value, float) and (key == "id" or key.endswith("_id")) and value.is_integer():
-        return int(value)  # site client_id and user site_id come back as decimals (halopsa-api.md §6.3)
-    if isinstance(value, dict):
-        normalize_record(value)
-    elif isinstance(value, list):
-        for item in value:
-            if isinstance(item, dict):
-                normalize_record(item)
-    return value
-
-
 def normalize_record(record: dict[str, Any]) -> None:
     """Normalise a Halo row in place, nested rows (custom fields, lines, milestones) included."""
+    # It visits every field of every record: one loop, exact types (rows come from orjson), no call per field.
     for key, value in record.items():
-        if isinstance(value, (str, float, dict, list)):
-            record[key] = _normalize(key, value)
+        kind = type(value)
+        if kind is str:
+            if len(value) >= 19 and value[10] == "T" and _looks_like_datetime(value):
+                record[key] = normalize_datetime(value)
+        elif kind is float:
+            # site client_id and user site_id come back as decimals (halopsa-api.md §6.3)
+            if (key == "id" or key.endswith("_id")) and value.is_integer():
+                record[key] = int(value)
+        elif kind is dict:
+            normalize_record(value)
+        elif kind is list:
+            for item in value:
+                if type(item) is dict:
+                    normalize_record(item)
 
 
 STATE_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
