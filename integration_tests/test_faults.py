@@ -279,7 +279,7 @@ def test_given_token_revoked_while_streams_run_concurrently_when_syncing_then_on
     sim = fresh_simulator
     streams = ["tickets", "clients", "sites", "users", "assets", "invoices"]
     sim.set_faults([{**SECOND_TICKETS_PAGE, "kind": "expire_token"}])
-    output = _sync(sim, streams)
+    output = _sync(sim, streams, config={"num_workers": 3})
     _assert_exact(output, sim, streams)
     assert sim.stats()["token_requests"] == 2
 

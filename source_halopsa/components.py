@@ -537,7 +537,7 @@ class HaloDeduplicateFilter(RecordFilter):
 WINDOW_END_MARGIN = timedelta(seconds=1)
 
 
-# Slices read at once are bounded by the concurrency level (at most 8), so 16 covers them all.
+# Slices read at once are bounded by the concurrency level (Concurrent requests, at most 8), so 16 covers them all.
 MAX_TRACKED_SLICES = 16
 
 

@@ -191,6 +191,7 @@ _BOUNDS = {
     "rate_limit_requests": (1, None),
     "rate_limit_window_seconds": (1, None),
     "actions_window_days": (1, 31),
+    "num_workers": (1, 8),
 }
 
 _TITLES = {
@@ -205,4 +206,5 @@ _TITLES = {
     "rate_limit_requests": "Rate limit: requests",
     "rate_limit_window_seconds": "Rate limit: window (seconds)",
     "actions_window_days": "Actions window (days)",
+    "num_workers": "Concurrent requests",
 }
