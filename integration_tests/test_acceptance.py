@@ -1,6 +1,7 @@
-"""The acceptance sections airbyte-cdk's standard tests no longer run, driven by the same file
-(acceptance-test-config.yml, `halopsa_acceptance`): expected records, a read from a future state, and
-full-refresh idempotency.
+"""The acceptance checks airbyte-cdk's standard tests no longer run, driven by acceptance-test-config.yml's
+standard sections: `incremental` (a read from its `future_state`), `full_refresh` (two reads give the same
+records) and `basic_read` (its records against the expected ones, whose path alone is kept under
+`halopsa_acceptance`: the CDK rejects CAT's `expect_records` key).
 
 Regenerate the expected records after a deliberate change: `python -m integration_tests.test_acceptance`.
 """
@@ -22,7 +23,11 @@ from integration_tests.harness import final_states, normalized
 from source_halopsa import SourceHalopsa
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = yaml.safe_load((ROOT / "acceptance-test-config.yml").read_text())["halopsa_acceptance"]
+CONFIG = yaml.safe_load((ROOT / "acceptance-test-config.yml").read_text())
+BASIC_READ = CONFIG["acceptance_tests"]["basic_read"]["tests"][0]
+INCREMENTAL = CONFIG["acceptance_tests"]["incremental"]["tests"][0]
+FULL_REFRESH = CONFIG["acceptance_tests"]["full_refresh"]["tests"][0]
+EXPECTED_RECORDS = ROOT / CONFIG["halopsa_acceptance"]["expected_records"]["path"]
 
 
 def _load(section: dict) -> tuple[dict, ConfiguredAirbyteCatalog]:
@@ -53,19 +58,15 @@ def _key(record: dict) -> tuple:
 
 
 def test_given_acceptance_config_when_read_then_expected_records(simulator):
-    config, catalog = _load(SECTIONS["expected_records"])
-    expected = [
-        json.loads(line) for line in (ROOT / SECTIONS["expected_records"]["path"]).read_text().splitlines()
-    ]
+    config, catalog = _load(BASIC_READ)
+    expected = [json.loads(line) for line in EXPECTED_RECORDS.read_text().splitlines()]
     got = _records(_read(config, catalog))
     assert sorted(got, key=_key) == sorted(expected, key=_key)
 
 
 def test_given_expected_records_file_when_compared_to_simulator_then_each_is_halos_row(simulator):
     """The snapshot is Halo's data, not merely what the connector once emitted."""
-    expected = [
-        json.loads(line) for line in (ROOT / SECTIONS["expected_records"]["path"]).read_text().splitlines()
-    ]
+    expected = [json.loads(line) for line in EXPECTED_RECORDS.read_text().splitlines()]
     by_stream: dict[str, dict] = {}
     for record in expected:
         stream = record["stream"]
@@ -85,11 +86,10 @@ def test_given_expected_records_file_when_compared_to_simulator_then_each_is_hal
 
 
 def test_given_future_state_when_read_then_no_records_and_state_not_moved_back(simulator):
-    section = SECTIONS["future_state"]
-    config, catalog = _load(section)
+    config, catalog = _load(INCREMENTAL)
     state = [
         AirbyteStateMessageSerializer.load(item)
-        for item in json.loads((ROOT / section["future_state_path"]).read_text())
+        for item in json.loads((ROOT / INCREMENTAL["future_state"]["future_state_path"]).read_text())
     ]
     output = _read(config, catalog, state)
     assert not output.records
@@ -102,7 +102,7 @@ def test_given_future_state_when_read_then_no_records_and_state_not_moved_back(s
 
 
 def test_given_two_full_refresh_reads_when_compared_then_identical(simulator):
-    config, catalog = _load(SECTIONS["full_refresh_idempotency"])
+    config, catalog = _load(FULL_REFRESH)
     first, second = _records(_read(config, catalog)), _records(_read(config, catalog))
     assert Counter(json.dumps(r, sort_keys=True) for r in first) == Counter(
         json.dumps(r, sort_keys=True) for r in second
@@ -114,9 +114,8 @@ if __name__ == "__main__":
     from integration_tests.conftest import UNTHROTTLED
 
     with HaloSimulator(SimulatorOptions(scale="tiny")) as sim:
-        section = SECTIONS["expected_records"]
         config = {**sim.config(), **UNTHROTTLED, "start_date": "2025-06-01T00:00:00Z"}
-        _, catalog = _load({**section, "config_path": "integration_tests/sample_config.json"})
+        _, catalog = _load({**BASIC_READ, "config_path": "integration_tests/sample_config.json"})
         records = sorted(_records(_read(config, catalog)), key=_key)
-        (ROOT / section["path"]).write_text("".join(json.dumps(r, sort_keys=True) + "\n" for r in records))
-        print(f"{len(records)} records written to {section['path']}")
+        EXPECTED_RECORDS.write_text("".join(json.dumps(r, sort_keys=True) + "\n" for r in records))
+        print(f"{len(records)} records written to {EXPECTED_RECORDS.relative_to(ROOT)}")

@@ -96,7 +96,8 @@ def test_given_failed_checks_and_syncs_in_process_when_scanned_then_no_secret_or
 ):
     monkeypatch.setattr(auth, "time", SimpleNamespace(sleep=lambda seconds: None, monotonic=time.monotonic))
     sim = fresh_simulator
-    config = {**sim.config(), **UNTHROTTLED}
+    # Three workers, so statuses is read while tickets fails (one worker stops the sync at tickets first).
+    config = {**sim.config(), **UNTHROTTLED, "num_workers": 3}
     sim.set_faults([{"path": "^/api/Tickets$", "status": 401, "every": 1}])  # rejected even after renewal
     with deadline(60):
         failed = read_streams(config, ["tickets", "statuses"], expecting_exception=True)

@@ -157,6 +157,7 @@ INT_FIELDS = {
     "rate_limit_requests": (1, None),
     "rate_limit_window_seconds": (1, None),
     "actions_window_days": (1, 31),
+    "num_workers": (1, 8),
 }
 
 
@@ -293,6 +294,7 @@ CONSOLE_SAMPLE = [
     ({k: v for k, v in VALID.items() if k != "client_secret"}, "client_secret"),
     ({**VALID, "start_date": "31/12/2024"}, "start_date"),
     ({**VALID, "actions_window_days": 0}, "actions_window_days"),
+    ({**VALID, "num_workers": 0}, "num_workers"),
     ({**VALID, "rate_limit_requests": "300"}, "rate_limit_requests"),
     ({**VALID, "tenant": ["acme"]}, "tenant"),
     ({**VALID, "instance_url": "https://acme.halopsa.com:99999"}, "instance_url"),
